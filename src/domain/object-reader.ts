@@ -1,0 +1,55 @@
+// Maps a byte range of an object onto its stored segments and streams exactly those bytes.
+import { Readable } from 'node:stream';
+import type { ObjectRecord, Segment } from './model.ts';
+import type { BlobStore, ByteRange } from './ports.ts';
+
+export interface SegmentSlice {
+  segment: Segment;
+  /** Offset of the segment's first byte within the object. */
+  segmentOffset: number;
+  /** Range within the segment's plaintext. */
+  start: number;
+  endInclusive: number;
+}
+
+/** The slices of each segment that a range covers (the whole object when no range). */
+export function sliceSegments(record: ObjectRecord, range: ByteRange | undefined): SegmentSlice[] {
+  const wanted = range ?? { start: 0, endInclusive: record.size - 1 };
+  const slices: SegmentSlice[] = [];
+  let offset = 0;
+  for (const segment of record.segments) {
+    const segmentEnd = offset + segment.size - 1;
+    if (segment.size > 0 && segmentEnd >= wanted.start && offset <= wanted.endInclusive) {
+      slices.push({
+        segment,
+        segmentOffset: offset,
+        start: Math.max(wanted.start, offset) - offset,
+        endInclusive: Math.min(wanted.endInclusive, segmentEnd) - offset,
+      });
+    }
+    offset += segment.size;
+  }
+  return slices;
+}
+
+/** Opens the stream of one slice; encrypted objects pass a function that decrypts. */
+export type SliceOpener = (slice: SegmentSlice) => Readable;
+
+export function plainSliceOpener(blobs: BlobStore): SliceOpener {
+  return (slice) => blobs.read(slice.segment.blobId, { start: slice.start, endInclusive: slice.endInclusive });
+}
+
+/** One stream over the slices in order; each stored stream is opened only when reached. */
+export function concatenateSlices(slices: SegmentSlice[], open: SliceOpener): Readable {
+  async function* generate(): AsyncGenerator<Buffer> {
+    for (const slice of slices) {
+      const stream = open(slice);
+      try {
+        for await (const chunk of stream) yield chunk as Buffer;
+      } finally {
+        stream.destroy();
+      }
+    }
+  }
+  return Readable.from(generate(), { objectMode: false, highWaterMark: 1024 * 1024 });
+}

@@ -1,0 +1,147 @@
+// Object rules: durable writes (blob first, then one metadata commit), reads, deletes and copies.
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { Logger } from '../util/logger.ts';
+import type { Secret } from '../util/secret.ts';
+import type { IncomingBody } from './body.ts';
+import { Md5Counter } from './body.ts';
+import { S3Error } from './errors.ts';
+import type { Bucket, ContentHeaders, ObjectRecord, Segment } from './model.ts';
+import { concatenateSlices, plainSliceOpener, sliceSegments } from './object-reader.ts';
+import type { BlobStore, ByteRange, MetadataStore } from './ports.ts';
+import {
+  bindingOf, encryptedSliceOpener, generateDataKey, sealFor, segmentEncryption, wrapDataKey, type CustomerKey,
+} from './sse-c.ts';
+
+export interface WriteOptions {
+  contentHeaders: ContentHeaders;
+  userMetadata: Record<string, string>;
+  customerKey?: CustomerKey | undefined;
+}
+
+export const newVersionId = (): string => randomBytes(16).toString('hex');
+/** ETag of an encrypted object: random per version, so equal contents are not revealed (ARCHITECTURE.md). */
+export const randomEtag = (): string => randomBytes(16).toString('hex');
+
+export class ObjectService {
+  readonly #metadata: MetadataStore;
+  readonly #blobs: BlobStore;
+  readonly #log: Logger;
+
+  constructor(metadata: MetadataStore, blobs: BlobStore, log: Logger) {
+    this.#metadata = metadata;
+    this.#blobs = blobs;
+    this.#log = log;
+  }
+
+  /** Writes one segment; with a data key it is encrypted under a fresh salt. */
+  async writeSegment(source: Readable, partNumber: number, dataKey: Secret | undefined) {
+    if (!dataKey) return { ...(await this.#blobs.write(source)), salt: undefined };
+    const { salt, encryptor } = segmentEncryption(dataKey, partNumber);
+    const encrypting = pipeline(source, encryptor);
+    const [written] = await Promise.all([this.#blobs.write(encryptor), encrypting]);
+    return { ...written, salt };
+  }
+
+  async put(bucket: Bucket, key: string, body: IncomingBody, options: WriteOptions): Promise<ObjectRecord> {
+    const versionId = newVersionId();
+    const dataKey = options.customerKey ? generateDataKey() : undefined;
+    const written = await this.writeSegment(body.stream, 1, dataKey);
+    const summary = body.summary();
+    const etag = dataKey ? randomEtag() : (summary.md5Hex ?? randomEtag());
+    const segment: Segment = {
+      blobId: written.blobId, partNumber: 1, size: summary.size, storedSize: written.size, etag, salt: written.salt,
+    };
+    const record: ObjectRecord = {
+      bucket: bucket.name, key, versionId, size: summary.size, etag, lastModified: new Date(),
+      contentHeaders: options.contentHeaders, userMetadata: options.userMetadata, segments: [segment],
+      multipart: false,
+      checksum: summary.checksum ? { ...summary.checksum, type: 'FULL_OBJECT' } : undefined,
+    };
+    if (dataKey && options.customerKey) {
+      record.encryption = {
+        mode: 'SSE-C',
+        wrappedKey: wrapDataKey(options.customerKey.key, dataKey, bindingOf(record)),
+        seal: sealFor(dataKey, record),
+      };
+    }
+    await this.commit(record, [written.blobId]);
+    return record;
+  }
+
+  /** One metadata transaction makes the write visible; then the replaced blobs are freed. */
+  async commit(record: ObjectRecord, newBlobIds: string[]): Promise<void> {
+    let replaced: ObjectRecord | undefined;
+    try {
+      replaced = await this.#metadata.putObject(record);
+    } catch (error) {
+      await Promise.all(newBlobIds.map((id) => this.#blobs.delete(id)));
+      throw error;
+    }
+    if (replaced) await this.freeSegments(replaced.segments);
+  }
+
+  async freeSegments(segments: { blobId: string }[]): Promise<void> {
+    for (const segment of segments) {
+      await this.#blobs.delete(segment.blobId).catch((error: unknown) => {
+        this.#log.warn({ err: error, blobId: segment.blobId }, 'could not free blob; the start-up sweep will');
+      });
+    }
+  }
+
+  async find(bucket: Bucket, key: string): Promise<ObjectRecord> {
+    const record = await this.#metadata.getObject(bucket.name, key);
+    if (!record) throw new S3Error('NoSuchKey', undefined, { details: { Key: key } });
+    return record;
+  }
+
+  /** The bytes of a range (or the whole object), decrypted when a data key is given. */
+  read(record: ObjectRecord, range: ByteRange | undefined, dataKey: Secret | undefined): Readable {
+    const slices = sliceSegments(record, range);
+    const open = dataKey ? encryptedSliceOpener(this.#blobs, dataKey) : plainSliceOpener(this.#blobs);
+    return concatenateSlices(slices, open);
+  }
+
+  async delete(bucket: Bucket, key: string): Promise<void> {
+    const removed = await this.#metadata.deleteObject(bucket.name, key);
+    if (removed) await this.freeSegments(removed.segments);
+  }
+
+  /** Copies by streaming the source through (re-encrypting as needed) into a new single-segment object. */
+  async copy(
+    source: ObjectRecord, sourceKey: Secret | undefined, target: Bucket, targetKey: string, options: WriteOptions,
+  ): Promise<ObjectRecord> {
+    const counter = new Md5Counter();
+    const reading = pipeline(this.read(source, undefined, sourceKey), counter);
+    const body: IncomingBody = {
+      stream: counter,
+      summary: () => ({ size: counter.size, md5Hex: counter.digestHex() }),
+    };
+    const [record] = await Promise.all([this.put(target, targetKey, body, options), reading]);
+    return record;
+  }
+
+  /**
+   * Key rotation or metadata change by copying an SSE-C object onto itself: the data key is re-wrapped
+   * under the new customer key; no object data is read or written.
+   */
+  async rewrap(source: ObjectRecord, dataKey: Secret, newKey: CustomerKey, options: WriteOptions): Promise<ObjectRecord> {
+    const record: ObjectRecord = {
+      ...source,
+      versionId: newVersionId(),
+      lastModified: new Date(),
+      contentHeaders: options.contentHeaders,
+      userMetadata: options.userMetadata,
+    };
+    record.encryption = {
+      mode: 'SSE-C',
+      wrappedKey: wrapDataKey(newKey.key, dataKey, bindingOf(record)),
+      seal: sealFor(dataKey, record),
+    };
+    if (!(await this.#metadata.replaceObjectVersion(record, source.versionId))) {
+      throw new S3Error('InternalError', 'The object changed during the copy; retry.');
+    }
+    return record;
+  }
+}

@@ -1,0 +1,59 @@
+// node:http(s) listener with the timeouts an object store needs, 100-continue routed to the same
+// handler, and graceful shutdown that lets in-flight requests finish.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  tls?: { cert: Buffer; key: Buffer } | undefined;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listen(handler: RequestHandler, options: ListenOptions): Promise<RunningServer> {
+  const serverOptions: http.ServerOptions = {
+    // Large uploads may take hours: no total request deadline, but headers must arrive promptly
+    // and an idle keep-alive connection is closed (slow-loris protection).
+    requestTimeout: 0,
+    headersTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    maxHeaderSize: 16 * 1024,
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res).catch(() => res.destroy());
+  };
+  const server = options.tls
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest)
+    : http.createServer(serverOptions, onRequest);
+  // Expect: 100-continue is answered by the handler after authentication (see s3/body.ts).
+  server.on('checkContinue', onRequest);
+  // A socket idle for 2 minutes mid-request is a stalled client.
+  server.on('connection', (socket) => socket.setTimeout(120_000, () => socket.destroy()));
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,27 @@
+// The `coffer` command: `serve` starts the server; every option also reads COFFER_* variables.
+import { Command, Option } from 'commander';
+import { configSchema, envName, flagName, loadConfig } from './config/config.ts';
+import { startApp } from './app.ts';
+
+const program = new Command('coffer').description('S3-compatible object store with customer-provided-key encryption (SSE-C)');
+
+const serve = program.command('serve').description('start the S3 server on the embedded store (one data folder)');
+for (const [key, schema] of Object.entries(configSchema.shape)) {
+  const isBoolean = schema.def.type === 'default' && typeof schema.def.defaultValue === 'boolean';
+  const flag = isBoolean ? `--${flagName(key)}` : `--${flagName(key)} <value>`;
+  serve.addOption(new Option(flag, `${schema.description ?? ''} [env ${envName(key)}]`));
+}
+serve.action(async (flags: Record<string, unknown>) => {
+  const app = await startApp(loadConfig(flags));
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: finishing in-flight requests`);
+    app.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

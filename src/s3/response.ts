@@ -1,0 +1,38 @@
+// The value every S3 handler returns, and the one function that writes it to the socket.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface S3Response {
+  status: number;
+  headers: Record<string, string | number | undefined>;
+  body?: Buffer | string | Readable | undefined;
+}
+
+export function xmlResponse(xml: string, status = 200): S3Response {
+  return { status, headers: { 'content-type': 'application/xml' }, body: xml };
+}
+
+export function emptyResponse(status = 200, headers: S3Response['headers'] = {}): S3Response {
+  return { status, headers: { ...headers, 'content-length': 0 } };
+}
+
+/** Writes status, headers and body; a HEAD response never carries a body. */
+export async function writeResponse(req: IncomingMessage, res: ServerResponse, response: S3Response): Promise<void> {
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  const body = response.body;
+  if (req.method === 'HEAD' || body === undefined) {
+    if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) body.destroy();
+    res.end();
+    return;
+  }
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
+    return;
+  }
+  await pipeline(body, res);
+}

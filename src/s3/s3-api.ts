@@ -1,0 +1,106 @@
+// The S3 request pipeline: address → authenticate → route → SSE-C headers → handler → one writer.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { CredentialStore } from '../domain/access.ts';
+import { S3Error, isS3Error } from '../domain/errors.ts';
+import { IntegrityError } from '../domain/sse-c.ts';
+import { authenticateRequest, type AuthContext } from './auth/index.ts';
+import { openBody, readControlBody } from './body.ts';
+import type { S3Context, S3Services } from './context.ts';
+import { errorResponse } from './error-response.ts';
+import { handlers } from './handlers/index.ts';
+import { parseAddress, type S3Address } from './request.ts';
+import { writeResponse, type S3Response } from './response.ts';
+import { resolveOperation } from './router.ts';
+import { parseSseRequest } from './sse-headers.ts';
+
+export interface S3ApiOptions {
+  domain: string;
+  region: string;
+  trustedProxies: ReadonlySet<string>;
+  /** Operator's explicit choice to accept SSE-C keys over plain HTTP (logged at start). */
+  insecureSseC: boolean;
+}
+
+/** TLS on this socket, or a trusted proxy that terminated TLS and says so. */
+function isSecure(req: IncomingMessage, trustedProxies: ReadonlySet<string>): boolean {
+  if ((req.socket as Partial<TLSSocket>).encrypted === true) return true;
+  const remote = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+  return trustedProxies.has(remote) && req.headers['x-forwarded-proto'] === 'https';
+}
+
+export function createS3Api(services: S3Services, credentials: CredentialStore, options: S3ApiOptions) {
+  const lookupSecret = async (accessKeyId: string) => (await credentials.lookup(accessKeyId))?.secret;
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, address: S3Address): Promise<S3Response & { operation: string }> {
+    const method = req.method ?? 'GET';
+    const auth: AuthContext | undefined = await authenticateRequest(
+      { method, rawPath: address.rawPath, rawQuery: address.rawQuery, headers: req.headers },
+      lookupSecret,
+      { region: options.region, now: new Date() },
+    );
+    if (!auth) throw new S3Error('AccessDenied', 'Anonymous access is not allowed.');
+    const credential = await credentials.lookup(auth.accessKeyId);
+    if (!credential) throw new S3Error('InvalidAccessKeyId');
+    const operation = resolveOperation({ method, bucket: address.bucket, key: address.key, query: address.query, headers: req.headers });
+    const handler = operation === undefined ? undefined : handlers[operation];
+    if (!operation || !handler) throw new S3Error('MethodNotAllowed');
+    const ctx: S3Context = {
+      requestId, operation, address, headers: req.headers, principal: credential.principal, services,
+      sse: parseSseRequest(req.headers, address.query, isSecure(req, options.trustedProxies) || options.insecureSseC),
+      openBody: (bodyOptions) => openBody(req, res, auth, bodyOptions),
+      readControlBody: (limit) => readControlBody(req, res, auth, limit),
+    };
+    return { ...(await handler(ctx)), operation };
+  }
+
+  return async function handleS3Request(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('x-amz-id-2', requestId);
+    res.setHeader('server', 'Coffer');
+    let response: S3Response;
+    let operation = 'Unknown';
+    let resource = req.url?.split('?')[0] ?? '/';
+    try {
+      const address = parseAddress(req.method ?? 'GET', req.url ?? '/', req.headers, options.domain);
+      resource = address.rawPath;
+      const result = await dispatch(req, res, requestId, address);
+      operation = result.operation;
+      response = result;
+    } catch (error) {
+      response = errorResponse(toS3Error(error, services, requestId), resource, requestId);
+    }
+    try {
+      await writeResponse(req, res, response);
+    } catch (error) {
+      // The body failed mid-stream (storage or integrity error): the status is already sent, so the
+      // only honest signal left is to cut the connection; the client sees a short body.
+      services.log.error({ requestId, err: describe(error) }, 'response stream failed');
+      res.destroy();
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    services.log.info({ requestId, method: req.method, operation, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function toS3Error(error: unknown, services: S3Services, requestId: string): S3Error {
+  if (isS3Error(error)) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    services.log.error({ requestId, err: describe(error) }, 'storage full');
+    return new S3Error('InsufficientStorage');
+  }
+  if (error instanceof IntegrityError) {
+    services.log.error({ requestId, err: describe(error) }, 'stored object failed authentication');
+    return new S3Error('InternalError', 'The stored object failed its integrity check and is not served.');
+  }
+  services.log.error({ requestId, err: describe(error), stack: (error as Error | undefined)?.stack }, 'internal error');
+  return new S3Error('InternalError');
+}

@@ -1,0 +1,110 @@
+// Blob store on the local filesystem: one file per blob, written to a temp file, fsynced, renamed.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobStore, ByteRange } from '../../../domain/ports.ts';
+
+const BLOB_ID = /^[0-9a-f]{32}$/;
+const IO_CHUNK = 1024 * 1024;
+
+export class FsBlobStore implements BlobStore {
+  readonly #blobRoot: string;
+  readonly #tempRoot: string;
+  readonly #knownDirs = new Set<string>();
+
+  constructor(dataDir: string) {
+    this.#blobRoot = join(dataDir, 'blobs');
+    this.#tempRoot = join(dataDir, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#blobRoot, { recursive: true });
+    await mkdir(this.#tempRoot, { recursive: true });
+  }
+
+  #pathOf(blobId: string): { dir: string; file: string } {
+    if (!BLOB_ID.test(blobId)) throw new Error('invalid blob id');
+    const dir = join(this.#blobRoot, blobId.slice(0, 2), blobId.slice(2, 4));
+    return { dir, file: join(dir, blobId) };
+  }
+
+  async write(source: Readable): Promise<{ blobId: string; size: number }> {
+    const blobId = randomBytes(16).toString('hex');
+    const tempPath = join(this.#tempRoot, `${blobId}.part`);
+    const handle = await open(tempPath, 'w', 0o600);
+    let size = 0;
+    try {
+      const sink = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: IO_CHUNK });
+      source.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      await pipeline(source, sink);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+    await handle.close();
+    const { dir, file } = this.#pathOf(blobId);
+    await this.#ensureDir(dir);
+    await rename(tempPath, file);
+    await syncDirectory(dir);
+    return { blobId, size };
+  }
+
+  read(blobId: string, range?: ByteRange): Readable {
+    const { file } = this.#pathOf(blobId);
+    return createReadStream(file, {
+      highWaterMark: IO_CHUNK,
+      ...(range ? { start: range.start, end: range.endInclusive } : {}),
+    });
+  }
+
+  async delete(blobId: string): Promise<void> {
+    await rm(this.#pathOf(blobId).file, { force: true });
+  }
+
+  async sweep(referenced: Set<string>): Promise<{ files: number; bytes: number }> {
+    let files = 0;
+    let bytes = 0;
+    for (const name of await readdir(this.#tempRoot)) {
+      const path = join(this.#tempRoot, name);
+      bytes += (await stat(path)).size;
+      await rm(path, { force: true });
+      files++;
+    }
+    for (const outer of await readdir(this.#blobRoot)) {
+      for (const inner of await readdir(join(this.#blobRoot, outer))) {
+        const dir = join(this.#blobRoot, outer, inner);
+        for (const name of await readdir(dir)) {
+          if (referenced.has(name)) continue;
+          const path = join(dir, name);
+          bytes += (await stat(path)).size;
+          await rm(path, { force: true });
+          files++;
+        }
+      }
+    }
+    return { files, bytes };
+  }
+
+  async #ensureDir(dir: string): Promise<void> {
+    if (this.#knownDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.#knownDirs.add(dir);
+  }
+}
+
+/** fsync a directory so a rename into it survives a power cut. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,99 @@
+// Conversions between SQLite rows and domain records.
+import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from '../../../domain/model.ts';
+
+export interface BucketRow { name: string; project_id: string; created_at: number; encryption_config: string | null }
+export interface ObjectRow {
+  bucket: string; key: string; version_id: string; size: number; etag: string; last_modified: number;
+  multipart: number; content_headers: string; user_metadata: string; segments: string;
+  checksum: string | null; encryption: string | null;
+}
+export interface UploadRow {
+  upload_id: string; bucket: string; key: string; version_id: string; initiated: number;
+  content_headers: string; user_metadata: string; checksum_algorithm: string | null; encryption: string | null;
+}
+export interface PartRow {
+  upload_id: string; part_number: number; size: number; stored_size: number; etag: string;
+  blob_id: string; last_modified: number; salt: string | null; checksum: string | null;
+}
+
+const parseJson = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
+const toJson = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+
+export function bucketFromRow(row: BucketRow): Bucket {
+  return {
+    name: row.name,
+    projectId: row.project_id,
+    createdAt: new Date(row.created_at),
+    encryptionConfig: row.encryption_config ?? undefined,
+  };
+}
+
+export function objectFromRow(row: ObjectRow): ObjectRecord {
+  return {
+    bucket: row.bucket,
+    key: row.key,
+    versionId: row.version_id,
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    multipart: row.multipart === 1,
+    contentHeaders: JSON.parse(row.content_headers) as ObjectRecord['contentHeaders'],
+    userMetadata: JSON.parse(row.user_metadata) as Record<string, string>,
+    segments: JSON.parse(row.segments) as ObjectRecord['segments'],
+    checksum: parseJson(row.checksum),
+    encryption: parseJson(row.encryption),
+  };
+}
+
+export function objectToRow(o: ObjectRecord): ObjectRow {
+  return {
+    bucket: o.bucket, key: o.key, version_id: o.versionId, size: o.size, etag: o.etag,
+    last_modified: o.lastModified.getTime(), multipart: o.multipart ? 1 : 0,
+    content_headers: JSON.stringify(o.contentHeaders), user_metadata: JSON.stringify(o.userMetadata),
+    segments: JSON.stringify(o.segments), checksum: toJson(o.checksum), encryption: toJson(o.encryption),
+  };
+}
+
+export function summaryFromRow(row: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'checksum'>): ObjectSummary {
+  const checksum = parseJson<{ algorithm: ObjectSummary['checksumAlgorithm'] }>(row.checksum);
+  return {
+    key: row.key, size: row.size, etag: row.etag, lastModified: new Date(row.last_modified),
+    checksumAlgorithm: checksum?.algorithm,
+  };
+}
+
+export function uploadFromRow(row: UploadRow): UploadRecord {
+  return {
+    uploadId: row.upload_id, bucket: row.bucket, key: row.key, versionId: row.version_id,
+    initiated: new Date(row.initiated),
+    contentHeaders: JSON.parse(row.content_headers) as UploadRecord['contentHeaders'],
+    userMetadata: JSON.parse(row.user_metadata) as Record<string, string>,
+    checksumAlgorithm: (row.checksum_algorithm ?? undefined) as UploadRecord['checksumAlgorithm'],
+    encryption: parseJson(row.encryption),
+  };
+}
+
+export function uploadToRow(u: UploadRecord): UploadRow {
+  return {
+    upload_id: u.uploadId, bucket: u.bucket, key: u.key, version_id: u.versionId,
+    initiated: u.initiated.getTime(), content_headers: JSON.stringify(u.contentHeaders),
+    user_metadata: JSON.stringify(u.userMetadata), checksum_algorithm: u.checksumAlgorithm ?? null,
+    encryption: toJson(u.encryption),
+  };
+}
+
+export function partFromRow(row: PartRow): PartRecord {
+  return {
+    uploadId: row.upload_id, partNumber: row.part_number, size: row.size, storedSize: row.stored_size,
+    etag: row.etag, blobId: row.blob_id, lastModified: new Date(row.last_modified),
+    salt: row.salt ?? undefined, checksum: row.checksum ?? undefined,
+  };
+}
+
+export function partToRow(p: PartRecord): PartRow {
+  return {
+    upload_id: p.uploadId, part_number: p.partNumber, size: p.size, stored_size: p.storedSize,
+    etag: p.etag, blob_id: p.blobId, last_modified: p.lastModified.getTime(),
+    salt: p.salt ?? null, checksum: p.checksum ?? null,
+  };
+}

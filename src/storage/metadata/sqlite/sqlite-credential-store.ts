@@ -1,0 +1,43 @@
+// S3 credentials in SQLite; secret keys are kept sealed under the master key, never in plain form.
+import type Database from 'better-sqlite3';
+import { openWithMasterKey, sealWithMasterKey } from '../../../crypto/master-seal.ts';
+import type { CredentialRecord, CredentialStore, Principal } from '../../../domain/access.ts';
+import type { Secret } from '../../../util/secret.ts';
+
+const PURPOSE = 's3-secret-key';
+
+interface CredentialRow {
+  access_key: string; sealed_secret: string; user_id: string; project_id: string; display_name: string;
+}
+
+export class SqliteCredentialStore implements CredentialStore {
+  readonly #db: Database.Database;
+  readonly #masterKey: Secret;
+
+  constructor(db: Database.Database, masterKey: Secret) {
+    this.#db = db;
+    this.#masterKey = masterKey;
+  }
+
+  async lookup(accessKeyId: string): Promise<CredentialRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM credentials WHERE access_key = ?').get(accessKeyId) as CredentialRow | undefined;
+    if (!row) return undefined;
+    return {
+      accessKeyId: row.access_key,
+      secret: openWithMasterKey(this.#masterKey, PURPOSE, row.sealed_secret),
+      principal: { userId: row.user_id, projectId: row.project_id, displayName: row.display_name },
+    };
+  }
+
+  async save(accessKeyId: string, secret: Secret, principal: Principal): Promise<void> {
+    this.#db
+      .prepare(`INSERT OR REPLACE INTO credentials (access_key, sealed_secret, user_id, project_id, display_name, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(accessKeyId, sealWithMasterKey(this.#masterKey, PURPOSE, secret.reveal()), principal.userId,
+        principal.projectId, principal.displayName, Date.now());
+  }
+
+  async listForUser(userId: string): Promise<string[]> {
+    return this.#db.prepare('SELECT access_key FROM credentials WHERE user_id = ? ORDER BY created_at').pluck().all(userId) as string[];
+  }
+}

@@ -1,0 +1,198 @@
+// The embedded metadata store: one SQLite file in WAL mode, prepared statements, short transactions.
+import Database from 'better-sqlite3';
+import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from '../../../domain/model.ts';
+import type { ListObjectsQuery, ListUploadsQuery, MetadataStore } from '../../../domain/ports.ts';
+import { S3Error } from '../../../domain/errors.ts';
+import {
+  bucketFromRow, objectFromRow, objectToRow, partFromRow, partToRow, summaryFromRow, uploadFromRow, uploadToRow,
+  type BucketRow, type ObjectRow, type PartRow, type UploadRow,
+} from './rows.ts';
+
+export class SqliteMetadataStore implements MetadataStore {
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  async createBucket(bucket: Bucket): Promise<'created' | 'exists'> {
+    const result = this.#db
+      .prepare('INSERT OR IGNORE INTO buckets (name, project_id, created_at) VALUES (?, ?, ?)')
+      .run(bucket.name, bucket.projectId, bucket.createdAt.getTime());
+    return result.changes === 1 ? 'created' : 'exists';
+  }
+
+  async getBucket(name: string): Promise<Bucket | undefined> {
+    const row = this.#db.prepare('SELECT * FROM buckets WHERE name = ?').get(name) as BucketRow | undefined;
+    return row ? bucketFromRow(row) : undefined;
+  }
+
+  async listBuckets(): Promise<Bucket[]> {
+    return (this.#db.prepare('SELECT * FROM buckets ORDER BY name').all() as BucketRow[]).map(bucketFromRow);
+  }
+
+  async deleteBucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'> {
+    return this.#db.transaction((): 'deleted' | 'not-empty' | 'missing' => {
+      if (!this.#db.prepare('SELECT 1 FROM buckets WHERE name = ?').get(name)) return 'missing';
+      const busy =
+        this.#db.prepare('SELECT 1 FROM objects WHERE bucket = ? LIMIT 1').get(name) ??
+        this.#db.prepare('SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1').get(name);
+      if (busy) return 'not-empty';
+      this.#db.prepare('DELETE FROM buckets WHERE name = ?').run(name);
+      return 'deleted';
+    }).immediate();
+  }
+
+  async setBucketEncryption(name: string, config: string | undefined): Promise<void> {
+    this.#db.prepare('UPDATE buckets SET encryption_config = ? WHERE name = ?').run(config ?? null, name);
+  }
+
+  async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM objects WHERE bucket = ? AND key = ?').get(bucket, key) as
+      | ObjectRow
+      | undefined;
+    return row ? objectFromRow(row) : undefined;
+  }
+
+  #upsertObject(record: ObjectRecord): ObjectRecord | undefined {
+    const previous = this.#db
+      .prepare('SELECT * FROM objects WHERE bucket = ? AND key = ?')
+      .get(record.bucket, record.key) as ObjectRow | undefined;
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO objects (bucket, key, version_id, size, etag, last_modified, multipart,
+           content_headers, user_metadata, segments, checksum, encryption)
+         VALUES (@bucket, @key, @version_id, @size, @etag, @last_modified, @multipart,
+           @content_headers, @user_metadata, @segments, @checksum, @encryption)`,
+      )
+      .run(objectToRow(record));
+    return previous ? objectFromRow(previous) : undefined;
+  }
+
+  async putObject(record: ObjectRecord): Promise<ObjectRecord | undefined> {
+    return this.#db.transaction(() => this.#upsertObject(record)).immediate();
+  }
+
+  async replaceObjectVersion(record: ObjectRecord, expectedVersionId: string): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const current = this.#db
+        .prepare('SELECT version_id FROM objects WHERE bucket = ? AND key = ?')
+        .pluck()
+        .get(record.bucket, record.key);
+      if (current !== expectedVersionId) return false;
+      this.#upsertObject(record);
+      return true;
+    }).immediate();
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
+    return this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT * FROM objects WHERE bucket = ? AND key = ?').get(bucket, key) as
+        | ObjectRow
+        | undefined;
+      if (!row) return undefined;
+      this.#db.prepare('DELETE FROM objects WHERE bucket = ? AND key = ?').run(bucket, key);
+      return objectFromRow(row);
+    }).immediate();
+  }
+
+  async listObjects(bucket: string, query: ListObjectsQuery): Promise<ObjectSummary[]> {
+    // Prefix as a key range (prefix <= key < prefix+U+10FFFF) so the primary-key index serves it.
+    const rows = this.#db
+      .prepare(
+        `SELECT key, size, etag, last_modified, checksum FROM objects
+         WHERE bucket = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?`,
+      )
+      .all(bucket, query.after, query.prefix, `${query.prefix}\u{10FFFF}`, query.limit) as ObjectRow[];
+    return rows.filter((row) => row.key.startsWith(query.prefix)).map(summaryFromRow);
+  }
+
+  async createUpload(upload: UploadRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO uploads (upload_id, bucket, key, version_id, initiated, content_headers, user_metadata,
+           checksum_algorithm, encryption)
+         VALUES (@upload_id, @bucket, @key, @version_id, @initiated, @content_headers, @user_metadata,
+           @checksum_algorithm, @encryption)`,
+      )
+      .run(uploadToRow(upload));
+  }
+
+  async getUpload(bucket: string, key: string, uploadId: string): Promise<UploadRecord | undefined> {
+    const row = this.#db
+      .prepare('SELECT * FROM uploads WHERE upload_id = ? AND bucket = ? AND key = ?')
+      .get(uploadId, bucket, key) as UploadRow | undefined;
+    return row ? uploadFromRow(row) : undefined;
+  }
+
+  async listUploads(bucket: string, query: ListUploadsQuery): Promise<UploadRecord[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM uploads WHERE bucket = ? AND key >= ? AND key < ?
+           AND (key > ? OR (key = ? AND upload_id > ?))
+         ORDER BY key, upload_id LIMIT ?`,
+      )
+      .all(bucket, query.prefix, `${query.prefix}\u{10FFFF}`, query.keyAfter, query.keyAfter,
+        query.uploadIdAfter, query.limit) as UploadRow[];
+    return rows.filter((row) => row.key.startsWith(query.prefix)).map(uploadFromRow);
+  }
+
+  async putPart(part: PartRecord): Promise<PartRecord | undefined> {
+    return this.#db.transaction(() => {
+      const previous = this.#db
+        .prepare('SELECT * FROM parts WHERE upload_id = ? AND part_number = ?')
+        .get(part.uploadId, part.partNumber) as PartRow | undefined;
+      if (!this.#db.prepare('SELECT 1 FROM uploads WHERE upload_id = ?').get(part.uploadId)) {
+        throw new S3Error('NoSuchUpload');
+      }
+      this.#db
+        .prepare(
+          `INSERT OR REPLACE INTO parts (upload_id, part_number, size, stored_size, etag, blob_id, last_modified, salt, checksum)
+           VALUES (@upload_id, @part_number, @size, @stored_size, @etag, @blob_id, @last_modified, @salt, @checksum)`,
+        )
+        .run(partToRow(part));
+      return previous ? partFromRow(previous) : undefined;
+    }).immediate();
+  }
+
+  async listParts(uploadId: string, afterPartNumber: number, limit: number): Promise<PartRecord[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?')
+      .all(uploadId, afterPartNumber, limit) as PartRow[];
+    return rows.map(partFromRow);
+  }
+
+  async completeUpload(uploadId: string, object: ObjectRecord) {
+    return this.#db.transaction(() => {
+      if (!this.#db.prepare('SELECT 1 FROM uploads WHERE upload_id = ?').get(uploadId)) return undefined;
+      const used = new Set(object.segments.map((s) => s.blobId));
+      const parts = (this.#db.prepare('SELECT * FROM parts WHERE upload_id = ?').all(uploadId) as PartRow[])
+        .map(partFromRow);
+      const replaced = this.#upsertObject(object);
+      this.#db.prepare('DELETE FROM uploads WHERE upload_id = ?').run(uploadId);
+      return { replaced, unusedParts: parts.filter((p) => !used.has(p.blobId)) };
+    }).immediate();
+  }
+
+  async abortUpload(uploadId: string): Promise<PartRecord[] | undefined> {
+    return this.#db.transaction(() => {
+      if (!this.#db.prepare('SELECT 1 FROM uploads WHERE upload_id = ?').get(uploadId)) return undefined;
+      const parts = (this.#db.prepare('SELECT * FROM parts WHERE upload_id = ?').all(uploadId) as PartRow[])
+        .map(partFromRow);
+      this.#db.prepare('DELETE FROM uploads WHERE upload_id = ?').run(uploadId);
+      return parts;
+    }).immediate();
+  }
+
+  async allBlobIds(): Promise<Set<string>> {
+    const ids = new Set<string>(this.#db.prepare('SELECT blob_id FROM parts').pluck().all() as string[]);
+    for (const segments of this.#db.prepare('SELECT segments FROM objects').pluck().iterate() as Iterable<string>) {
+      for (const segment of JSON.parse(segments) as { blobId: string }[]) ids.add(segment.blobId);
+    }
+    return ids;
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
