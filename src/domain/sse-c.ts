@@ -3,7 +3,7 @@
 import type { Readable, Transform } from 'node:stream';
 import {
   createSegmentDecryptor, createSegmentEncryptor, generateDataKey, generateSegmentSalt, KeyUnwrapError,
-  sealManifest, segmentChunkSpan, unwrapDataKey, verifyManifest, wrapDataKey, type ObjectBinding,
+  sealManifest, segmentChunkSpan, unwrapDataKey, wholeSegmentSpan, verifyManifest, wrapDataKey, type ObjectBinding,
 } from '../crypto/index.ts';
 import type { Secret } from '../util/secret.ts';
 import { S3Error } from './errors.ts';
@@ -81,12 +81,13 @@ export function segmentEncryption(dataKey: Secret, partNumber: number): { salt: 
 export function encryptedSliceOpener(blobs: BlobStore, dataKey: Secret): SliceOpener {
   return (slice) => {
     const { segment } = slice;
-    const span = segmentChunkSpan(segment.size, slice.start, slice.endInclusive);
+    const whole = slice.start === 0 && slice.endInclusive === segment.size - 1;
+    const span = whole ? wholeSegmentSpan(segment.size) : segmentChunkSpan(segment.size, slice.start, slice.endInclusive);
     const cipher = blobs.read(segment.blobId, { start: span.cipherStart, endInclusive: span.cipherEndInclusive });
     const decryptor = createSegmentDecryptor(
       dataKey,
       { partNumber: segment.partNumber, salt: Buffer.from(segment.salt ?? '', 'base64'), plainSize: segment.size },
-      { start: slice.start, endInclusive: slice.endInclusive },
+      whole ? undefined : { start: slice.start, endInclusive: slice.endInclusive },
     );
     cipher.on('error', (error) => decryptor.destroy(error));
     return cipher.pipe(decryptor) as Readable;

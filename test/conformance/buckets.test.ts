@@ -56,7 +56,7 @@ describe('buckets', () => {
     assert.equal(await errorCode(s3.send(new GetBucketLocationCommand({ Bucket: name }))), 'NoSuchBucket');
     await s3.send(new CreateBucketCommand({ Bucket: name }));
     const found = await s3.send(new GetBucketLocationCommand({ Bucket: name }));
-    assert.ok(found.LocationConstraint === undefined || found.LocationConstraint === '');
+    assert.ok(!found.LocationConstraint);
   });
 
   it('refuses to delete a bucket holding objects or uploads', async () => {
