@@ -10,6 +10,18 @@ import { ObjectService } from './domain/objects.ts';
 import { listen, type RunningServer } from './http/server.ts';
 import { loadOrCreateCertificate } from './http/tls-certificate.ts';
 import { createS3Api } from './s3/s3-api.ts';
+import { createBarbicanApi } from './barbican/barbican-api.ts';
+import { AuthService } from './domain/identity/auth-service.ts';
+import { ensureAdmin } from './domain/identity/bootstrap.ts';
+import { DirectoryService } from './domain/identity/directory-service.ts';
+import { Ec2CredentialService } from './domain/identity/ec2-credentials.ts';
+import { KeyStoreService, type KeyStoreActor } from './domain/identity/key-store.ts';
+import type { IdentityStore } from './domain/identity/ports.ts';
+import { createIdentityApi } from './identity/identity-api.ts';
+import { SqliteEc2CredentialStore } from './storage/metadata/sqlite/sqlite-ec2-credential-store.ts';
+import { SqliteIdentityStore } from './storage/metadata/sqlite/sqlite-identity-store.ts';
+import { SqliteSecretStore } from './storage/metadata/sqlite/sqlite-secret-store.ts';
+import { Secret } from './util/secret.ts';
 import { FsBlobStore } from './storage/blob/fs/fs-blob-store.ts';
 import { openDatabase } from './storage/metadata/sqlite/open-database.ts';
 import { SqliteCredentialStore } from './storage/metadata/sqlite/sqlite-credential-store.ts';
@@ -18,6 +30,8 @@ import { createLogger } from './util/logger.ts';
 
 export interface RunningApp {
   s3: RunningServer;
+  identity: RunningServer;
+  keyManager: RunningServer;
   stop(): Promise<void>;
 }
 
@@ -45,6 +59,12 @@ export async function startApp(config: Config, print: (line: string) => void = c
     region: config.region,
   };
   const root = await ensureRootCredentials(config, credentials);
+  const identityStore = new SqliteIdentityStore(db);
+  const admin = await ensureAdmin(identityStore, config.adminPassword ? Secret.fromString(config.adminPassword) : undefined);
+  const auth = new AuthService(identityStore, { tokenLifetimeSeconds: config.tokenLifetime });
+  const keyStore = new KeyStoreService(new SqliteSecretStore(db, masterKey));
+  const unauthenticated = await unauthenticatedActor(identityStore, config.keyManagerAllowUnauthenticated);
+  if (unauthenticated) log.warn({ project: unauthenticated.projectId }, 'key-manager-allow-unauthenticated is on: requests without a valid token act as this project');
   if (config.insecureSseC) log.warn('insecure-sse-c is on: customer keys are accepted over plain HTTP; they travel unprotected');
 
   const tls = config.plainHttp
@@ -57,6 +77,16 @@ export async function startApp(config: Config, print: (line: string) => void = c
     insecureSseC: config.insecureSseC,
   });
   const s3 = await listen(handler, { host: config.host, port: config.port, tls });
+  const ports = { identity: 0, keyManager: 0 };
+  const identityApi = createIdentityApi({
+    auth, directory: new DirectoryService(identityStore), ec2: new Ec2CredentialService(new SqliteEc2CredentialStore(db, credentials), identityStore), log,
+    endpoints: () => ({ scheme: tls ? 'https' : 'http', region: config.region, identityPort: ports.identity, keyManagerPort: ports.keyManager, s3Port: s3.port }),
+  }, { url: () => identity.url });
+  const identity = await listen(identityApi, { host: config.host, port: config.identityPort, tls });
+  ports.identity = identity.port;
+  const keyManagerApi = createBarbicanApi({ keyStore, validateToken: (token) => auth.validate(token), log, unauthenticated }, { url: () => keyManager.url });
+  const keyManager = await listen(keyManagerApi, { host: config.host, port: config.keyManagerPort, tls });
+  ports.keyManager = keyManager.port;
 
   print(`Coffer S3 endpoint: ${s3.url}`);
   print(`data folder: ${dataDir}`);
@@ -66,12 +96,30 @@ export async function startApp(config: Config, print: (line: string) => void = c
     print(`root secret key: ${root.generatedSecret.reveal().toString('utf8')}   (shown once; keep it safe)`);
   }
   print(`aws cli: aws configure set aws_access_key_id ${root.accessKey}; aws --endpoint-url ${s3.url} s3 ls`);
+  print(`Coffer identity endpoint: ${identity.url}/v3`);
+  print(`Coffer key-manager endpoint: ${keyManager.url}/v1`);
+  if (admin.generatedPassword) {
+    print(`admin password: ${admin.generatedPassword.reveal().toString('utf8')}   (identity user admin, project admin; shown once; keep it safe)`);
+  }
+  print(`openstack cli: export OS_AUTH_URL=${identity.url}/v3 OS_USERNAME=admin OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default${tls?.caFile ? ` OS_CACERT=${tls.caFile}` : ''}`);
+  // Last line of the banner: scripts and tests wait for it.
+  print('Coffer is ready.');
 
   return {
     s3,
+    identity,
+    keyManager,
     async stop() {
-      await s3.close();
+      await Promise.all([s3.close(), identity.close(), keyManager.close()]);
       await metadata.close();
     },
   };
+}
+
+/** Who key-manager requests without a valid token act as, when the operator named a project. */
+async function unauthenticatedActor(store: IdentityStore, project: string | undefined): Promise<KeyStoreActor | undefined> {
+  if (!project) return undefined;
+  const found = (await store.getProject(project)) ?? (await store.listProjects({ name: project }))[0];
+  if (!found) throw new Error(`key-manager-allow-unauthenticated: no project named ${project}`);
+  return { projectId: found.id, userId: 'unauthenticated', roles: ['member'] };
 }

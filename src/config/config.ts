@@ -15,6 +15,11 @@ export const configSchema = z.object({
   trustedProxies: z.string().default('').describe('comma-separated IPs whose X-Forwarded-Proto: https is trusted (TLS terminated upstream)'),
   insecureSseC: z.stringbool().default(false).describe('accept SSE-C keys over plain HTTP (development only; logged loudly)'),
   masterKeyFile: z.string().optional().describe('file holding the 32-byte master key that seals stored secrets; default: <data-dir>/master.key'),
+  identityPort: z.coerce.number().int().min(0).max(65535).default(5000).describe('port of the identity API (Keystone v3 subset; same host and certificate as S3)'),
+  keyManagerPort: z.coerce.number().int().min(0).max(65535).default(9311).describe('port of the key-manager API (Barbican v1 secrets; same host and certificate)'),
+  adminPassword: z.string().optional().describe('password of the identity user admin (project admin); generated and shown once on first start when not given'),
+  tokenLifetime: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600).describe('lifetime of identity tokens, in seconds'),
+  keyManagerAllowUnauthenticated: z.string().optional().describe('project (name or id) that key-manager requests without a valid token act as; off (401) when not given'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
 });
 

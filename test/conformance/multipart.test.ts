@@ -9,7 +9,7 @@ import {
   UploadPartCommand, UploadPartCopyCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
-import { errorCode } from '../helpers/errors.ts';
+import { errorCode, errorStatus } from '../helpers/errors.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 const MiB = 1024 * 1024;
@@ -57,7 +57,7 @@ describe('multipart uploads', () => {
     assert.ok(Buffer.from(await second.Body!.transformToByteArray()).equals(parts[1]!));
     const across = await s3.send(new GetObjectCommand({ Bucket, Key: 'big', Range: `bytes=${5 * MiB - 2}-${5 * MiB + 1}` }));
     assert.ok(Buffer.from(await across.Body!.transformToByteArray()).equals(whole.subarray(5 * MiB - 2, 5 * MiB + 2)));
-    assert.equal(await errorCode(s3.send(new HeadObjectCommand({ Bucket, Key: 'big', PartNumber: 4 }))), '416');
+    assert.equal(await errorStatus(s3.send(new HeadObjectCommand({ Bucket, Key: 'big', PartNumber: 4 }))), 416);
   });
 
   it('refuses small non-last parts, wrong ETags, bad order and unknown uploads', async () => {

@@ -75,8 +75,9 @@ describe('SSE-C objects', () => {
     const part2 = randomBytes(CHUNK + 3);
     const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp', ...sse(keyA), Metadata: { m: 'v' } }));
     const UploadId = created.UploadId!;
-    assert.equal(await errorCode(s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: part1 }))), 'InvalidRequest');
-    assert.equal(await errorCode(s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: part1, ...sse(keyB) }))), 'InvalidArgument');
+    const small = randomBytes(1000);
+    assert.equal(await errorCode(s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: small }))), 'InvalidRequest');
+    assert.equal(await errorCode(s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: small, ...sse(keyB) }))), 'InvalidArgument');
     await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: randomBytes(5 * MiB + 1000), ...sse(keyA) }));
     const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 1, Body: part1, ...sse(keyA) }));
     const p2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId, PartNumber: 2, Body: part2, ...sse(keyA) }));

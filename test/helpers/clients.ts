@@ -14,6 +14,9 @@ export function sdkClient(server: TestServer, overrides: { secretKey?: string; a
       accessKeyId: overrides.accessKey ?? server.accessKey,
       secretAccessKey: overrides.secretKey ?? server.secretKey,
     },
+    // An Agent of our own carries the test CA. (The SDK then sends large bodies without waiting
+    // for 100-continue, so a refused large upload ends in EPIPE rather than the error: tests that
+    // expect a refusal send bodies under the SDK's 2 MiB Expect threshold.)
     requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: server.ca, keepAlive: true }) }),
     maxAttempts: 1,
   });

@@ -7,13 +7,17 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { TestServer } from './server.ts';
 
 /** SHA-256 / HMAC-SHA256 with the interface the smithy signer expects. */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const toBytes = (data: SourceData): string | Buffer =>
+  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+
 class NodeSha256 {
   readonly #hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: SourceData) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.#hash.update(data);
+  update(data: SourceData): void {
+    this.#hash.update(toBytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.#hash.digest();

@@ -11,6 +11,12 @@ export interface TestServer {
   ca: Buffer | undefined;
   accessKey: string;
   secretKey: string;
+  /** Keystone v3 auth URL (`https://127.0.0.1:PORT/v3`), as printed at start. */
+  identityEndpoint: string;
+  /** Barbican v1 endpoint (`https://127.0.0.1:PORT/v1`), as printed at start. */
+  keyManagerEndpoint: string;
+  /** Password of the identity user admin (project admin). */
+  adminPassword: string;
   /** Everything the process printed (stdout and stderr), for log scans. */
   output(): string;
   stop(): Promise<void>;
@@ -30,7 +36,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'coffer-test-'));
   const accessKey = 'COFFERTESTROOT';
   const secretKey = 'coffer-test-root-secret-key-0123456789';
-  const args = ['bin/coffer.js', 'serve', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])];
+  const adminPassword = options.env?.COFFER_ADMIN_PASSWORD ?? 'coffer-test-admin-password-0123456789';
+  const args = ['bin/coffer.js', 'serve', '--port', '0', '--data-dir', dataDir, '--identity-port', '0', '--key-manager-port', '0', ...(options.args ?? [])];
   if (options.plainHttp) args.push('--plain-http');
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -38,6 +45,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       ...process.env,
       COFFER_ROOT_ACCESS_KEY: accessKey,
       COFFER_ROOT_SECRET_KEY: secretKey,
+      COFFER_ADMIN_PASSWORD: adminPassword,
       COFFER_LOG_LEVEL: process.env.COFFER_LOG_LEVEL ?? 'info',
       ...options.env,
     },
@@ -49,8 +57,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const check = () => {
+      // The start-up banner ends with 'Coffer is ready.'; wait for all of it (it may arrive in pieces).
       const match = /Coffer S3 endpoint: (\S+)/.exec(output);
-      if (match?.[1]) {
+      if (match?.[1] && output.includes('Coffer is ready.')) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -63,6 +72,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   });
   const caMatch = /AWS_CA_BUNDLE=(\S+)/.exec(output);
   const caFile = caMatch?.[1];
+  const identityEndpoint = /Coffer identity endpoint: (\S+)/.exec(output)?.[1] ?? '';
+  const keyManagerEndpoint = /Coffer key-manager endpoint: (\S+)/.exec(output)?.[1] ?? '';
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -71,6 +82,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
   return {
     endpoint, dataDir, caFile, ca: caFile ? readFileSync(caFile) : undefined, accessKey, secretKey,
+    identityEndpoint, keyManagerEndpoint, adminPassword,
     output: () => output,
     kill: stopWith,
     async stop() {

@@ -45,7 +45,9 @@ async function readObject(ctx: S3Context, withBody: boolean): Promise<S3Response
   const partNumber = partParam === null ? undefined : parsePartNumber(partParam);
   const range = partNumber !== undefined ? partRange(record, partNumber) : parseRange(rangeHeader, record.size);
 
-  const headers = objectResponseHeaders(record, headerValue(ctx.headers, 'x-amz-checksum-mode') === 'ENABLED');
+  // A whole-object checksum describes the whole object only: not returned for a range or a part (as AWS).
+  const wholeObject = range === undefined && partNumber === undefined;
+  const headers = objectResponseHeaders(record, wholeObject && headerValue(ctx.headers, 'x-amz-checksum-mode') === 'ENABLED');
   Object.assign(headers, sseResponseHeaders(ctx.sse.target, record.encryption !== undefined));
   if (withBody) applyResponseOverrides(headers, ctx.address.query);
   if (partNumber !== undefined && record.multipart) headers['x-amz-mp-parts-count'] = record.segments.length;

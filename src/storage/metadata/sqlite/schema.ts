@@ -59,4 +59,62 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // Identity (Keystone subset): projects and users of the Default domain, role assignments, tokens
+  // (only their SHA-256), and the key store's secrets (payload sealed under the master key).
+  `
+  CREATE TABLE identity_projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL,
+    description TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (domain_id, name)
+  );
+  CREATE TABLE identity_users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL,
+    password_hash TEXT,
+    default_project_id TEXT,
+    enabled INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (domain_id, name)
+  );
+  CREATE TABLE identity_role_assignments (
+    user_id TEXT NOT NULL REFERENCES identity_users(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES identity_projects(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    PRIMARY KEY (user_id, project_id, role)
+  ) WITHOUT ROWID;
+  CREATE INDEX identity_role_assignments_by_project ON identity_role_assignments (project_id);
+  CREATE TABLE identity_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES identity_users(id) ON DELETE CASCADE,
+    project_id TEXT,
+    methods TEXT NOT NULL,
+    audit_id TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX identity_tokens_by_user ON identity_tokens (user_id);
+  CREATE INDEX identity_tokens_by_expiry ON identity_tokens (expires_at);
+  CREATE INDEX credentials_by_user ON credentials (user_id, created_at);
+  CREATE TABLE key_store_secrets (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    creator_id TEXT NOT NULL,
+    name TEXT,
+    algorithm TEXT,
+    bit_length INTEGER,
+    mode TEXT,
+    secret_type TEXT NOT NULL,
+    content_type TEXT,
+    sealed_payload TEXT,
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX key_store_secrets_by_project ON key_store_secrets (project_id, created_at, id);
+  `,
 ];
