@@ -30,6 +30,7 @@ export interface ObjectChecksum {
 
 /** One stored run of bytes: the whole object for a single PUT, one part for multipart. */
 export interface Segment {
+  /** The blob holding the stored bytes; '' when they are inline in the object record. */
   blobId: string;
   partNumber: number;
   /** Plaintext size. */
@@ -64,6 +65,8 @@ export interface ObjectRecord {
   multipart: boolean;
   checksum?: ObjectChecksum | undefined;
   encryption?: ObjectEncryption | undefined;
+  /** The stored bytes of a small single-segment object, kept in its metadata row (segment blobId ''). */
+  inlineData?: Buffer | undefined;
 }
 
 export interface UploadRecord {

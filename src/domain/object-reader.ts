@@ -35,8 +35,19 @@ export function sliceSegments(record: ObjectRecord, range: ByteRange | undefined
 /** Opens the stream of one slice; encrypted objects pass a function that decrypts. */
 export type SliceOpener = (slice: SegmentSlice) => Readable;
 
-export function plainSliceOpener(blobs: BlobStore): SliceOpener {
-  return (slice) => blobs.read(slice.segment.blobId, { start: slice.start, endInclusive: slice.endInclusive });
+/** Reads a range of a segment's stored bytes: from its blob, or from the record for inline objects. */
+export type StoredBytesReader = (segment: Segment, range: ByteRange) => Readable;
+
+export function storedBytesReader(blobs: BlobStore, record: ObjectRecord): StoredBytesReader {
+  return (segment, range) => {
+    if (segment.blobId !== '') return blobs.read(segment.blobId, range);
+    const inline = record.inlineData ?? Buffer.alloc(0);
+    return Readable.from([inline.subarray(range.start, range.endInclusive + 1)], { objectMode: false });
+  };
+}
+
+export function plainSliceOpener(readStored: StoredBytesReader): SliceOpener {
+  return (slice) => readStored(slice.segment, { start: slice.start, endInclusive: slice.endInclusive });
 }
 
 /** One stream over the slices in order; each stored stream is opened only when reached. */

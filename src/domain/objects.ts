@@ -8,7 +8,8 @@ import type { IncomingBody } from './body.ts';
 import { Md5Counter } from './body.ts';
 import { S3Error } from './errors.ts';
 import type { Bucket, ContentHeaders, ObjectRecord, Segment } from './model.ts';
-import { concatenateSlices, plainSliceOpener, sliceSegments } from './object-reader.ts';
+import { concatenateSlices, plainSliceOpener, sliceSegments, storedBytesReader } from './object-reader.ts';
+import { spoolSmall } from './small-objects.ts';
 import type { BlobStore, ByteRange, MetadataStore } from './ports.ts';
 import {
   bindingOf, encryptedSliceOpener, generateDataKey, sealFor, segmentEncryption, wrapDataKey, type CustomerKey,
@@ -35,19 +36,36 @@ export class ObjectService {
     this.#log = log;
   }
 
-  /** Writes one segment; with a data key it is encrypted under a fresh salt. */
-  async writeSegment(source: Readable, partNumber: number, dataKey: Secret | undefined) {
-    if (!dataKey) return { ...(await this.#blobs.write(source)), salt: undefined };
-    const { salt, encryptor } = segmentEncryption(dataKey, partNumber);
-    const encrypting = pipeline(source, encryptor);
-    const [written] = await Promise.all([this.#blobs.write(encryptor), encrypting]);
+  /**
+   * Writes one segment; with a data key it is encrypted under a fresh salt. With `allowInline`,
+   * small stored bytes come back as `inline` instead of a blob (see small-objects.ts).
+   */
+  async writeSegment(source: Readable, partNumber: number, dataKey: Secret | undefined, allowInline = false) {
+    let salt: string | undefined;
+    let stored: Readable = source;
+    let encrypting: Promise<void> = Promise.resolve();
+    if (dataKey) {
+      const encryption = segmentEncryption(dataKey, partNumber);
+      salt = encryption.salt;
+      stored = encryption.encryptor;
+      encrypting = pipeline(source, encryption.encryptor);
+    }
+    const write = async () => {
+      if (allowInline) {
+        const spooled = await spoolSmall(stored);
+        if ('inline' in spooled) return { blobId: '', size: spooled.inline.length, inline: spooled.inline };
+        stored = spooled.stream;
+      }
+      return { ...(await this.#blobs.write(stored)), inline: undefined };
+    };
+    const [written] = await Promise.all([write(), encrypting]);
     return { ...written, salt };
   }
 
   async put(bucket: Bucket, key: string, body: IncomingBody, options: WriteOptions): Promise<ObjectRecord> {
     const versionId = newVersionId();
     const dataKey = options.customerKey ? generateDataKey() : undefined;
-    const written = await this.writeSegment(body.stream, 1, dataKey);
+    const written = await this.writeSegment(body.stream, 1, dataKey, true);
     const summary = body.summary();
     const etag = dataKey ? randomEtag() : (summary.md5Hex ?? randomEtag());
     const segment: Segment = {
@@ -58,6 +76,7 @@ export class ObjectService {
       contentHeaders: options.contentHeaders, userMetadata: options.userMetadata, segments: [segment],
       multipart: false,
       checksum: summary.checksum ? { ...summary.checksum, type: 'FULL_OBJECT' } : undefined,
+      inlineData: written.inline,
     };
     if (dataKey && options.customerKey) {
       record.encryption = {
@@ -66,7 +85,7 @@ export class ObjectService {
         seal: sealFor(dataKey, record),
       };
     }
-    await this.commit(record, [written.blobId]);
+    await this.commit(record, written.inline ? [] : [written.blobId]);
     return record;
   }
 
@@ -83,7 +102,7 @@ export class ObjectService {
   }
 
   async freeSegments(segments: { blobId: string }[]): Promise<void> {
-    for (const segment of segments) {
+    for (const segment of segments.filter((s) => s.blobId !== '')) {
       await this.#blobs.delete(segment.blobId).catch((error: unknown) => {
         this.#log.warn({ err: error, blobId: segment.blobId }, 'could not free blob; the start-up sweep will');
       });
@@ -99,7 +118,8 @@ export class ObjectService {
   /** The bytes of a range (or the whole object), decrypted when a data key is given. */
   read(record: ObjectRecord, range: ByteRange | undefined, dataKey: Secret | undefined): Readable {
     const slices = sliceSegments(record, range);
-    const open = dataKey ? encryptedSliceOpener(this.#blobs, dataKey) : plainSliceOpener(this.#blobs);
+    const readStored = storedBytesReader(this.#blobs, record);
+    const open = dataKey ? encryptedSliceOpener(readStored, dataKey) : plainSliceOpener(readStored);
     return concatenateSlices(slices, open);
   }
 

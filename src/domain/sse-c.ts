@@ -8,8 +8,7 @@ import {
 import type { Secret } from '../util/secret.ts';
 import { S3Error } from './errors.ts';
 import type { ObjectRecord, Segment } from './model.ts';
-import type { SliceOpener } from './object-reader.ts';
-import type { BlobStore } from './ports.ts';
+import type { SliceOpener, StoredBytesReader } from './object-reader.ts';
 
 export { generateDataKey, wrapDataKey };
 
@@ -78,12 +77,12 @@ export function segmentEncryption(dataKey: Secret, partNumber: number): { salt: 
 }
 
 /** Reads the ciphertext chunks a slice needs and decrypts them, each chunk verified before release. */
-export function encryptedSliceOpener(blobs: BlobStore, dataKey: Secret): SliceOpener {
+export function encryptedSliceOpener(readStored: StoredBytesReader, dataKey: Secret): SliceOpener {
   return (slice) => {
     const { segment } = slice;
     const whole = slice.start === 0 && slice.endInclusive === segment.size - 1;
     const span = whole ? wholeSegmentSpan(segment.size) : segmentChunkSpan(segment.size, slice.start, slice.endInclusive);
-    const cipher = blobs.read(segment.blobId, { start: span.cipherStart, endInclusive: span.cipherEndInclusive });
+    const cipher = readStored(segment, { start: span.cipherStart, endInclusive: span.cipherEndInclusive });
     const decryptor = createSegmentDecryptor(
       dataKey,
       { partNumber: segment.partNumber, salt: Buffer.from(segment.salt ?? '', 'base64'), plainSize: segment.size },

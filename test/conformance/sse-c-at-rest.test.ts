@@ -75,7 +75,7 @@ describe('SSE-C at rest', () => {
   });
 
   it('rotation re-wraps the key without rewriting the data file', async () => {
-    const data = randomBytes(CHUNK + 5);
+    const data = randomBytes(3 * CHUNK + 5); // large enough to live in a blob file, not inline
     await put('rotated', data);
     const path = blobPathOf(server.dataDir, 'rotated');
     const before = { hash: createHash('sha256').update(readFileSync(path)).digest('hex'), mtime: statSync(path).mtimeMs };

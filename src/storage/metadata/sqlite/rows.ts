@@ -5,7 +5,7 @@ export interface BucketRow { name: string; project_id: string; created_at: numbe
 export interface ObjectRow {
   bucket: string; key: string; version_id: string; size: number; etag: string; last_modified: number;
   multipart: number; content_headers: string; user_metadata: string; segments: string;
-  checksum: string | null; encryption: string | null;
+  checksum: string | null; encryption: string | null; inline_data: Buffer | null;
 }
 export interface UploadRow {
   upload_id: string; bucket: string; key: string; version_id: string; initiated: number;
@@ -42,6 +42,7 @@ export function objectFromRow(row: ObjectRow): ObjectRecord {
     segments: JSON.parse(row.segments) as ObjectRecord['segments'],
     checksum: parseJson(row.checksum),
     encryption: parseJson(row.encryption),
+    inlineData: row.inline_data ?? undefined,
   };
 }
 
@@ -51,6 +52,7 @@ export function objectToRow(o: ObjectRecord): ObjectRow {
     last_modified: o.lastModified.getTime(), multipart: o.multipart ? 1 : 0,
     content_headers: JSON.stringify(o.contentHeaders), user_metadata: JSON.stringify(o.userMetadata),
     segments: JSON.stringify(o.segments), checksum: toJson(o.checksum), encryption: toJson(o.encryption),
+    inline_data: o.inlineData ?? null,
   };
 }
 

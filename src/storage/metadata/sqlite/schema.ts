@@ -117,4 +117,8 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX key_store_secrets_by_project ON key_store_secrets (project_id, created_at, id);
   `,
+  `
+  -- Small objects live inline in their metadata row: no file to create and fsync (see domain/objects.ts).
+  ALTER TABLE objects ADD COLUMN inline_data BLOB;
+  `,
 ];

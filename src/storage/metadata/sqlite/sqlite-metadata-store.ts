@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from '../../../domain/model.ts';
 import type { ListObjectsQuery, ListUploadsQuery, MetadataStore } from '../../../domain/ports.ts';
 import { S3Error } from '../../../domain/errors.ts';
+import { CommitBatcher } from './commit-batcher.ts';
 import {
   bucketFromRow, objectFromRow, objectToRow, partFromRow, partToRow, summaryFromRow, uploadFromRow, uploadToRow,
   type BucketRow, type ObjectRow, type PartRow, type UploadRow,
@@ -10,9 +11,11 @@ import {
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Database.Database;
+  readonly #batch: CommitBatcher;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#batch = new CommitBatcher(db);
   }
 
   async createBucket(bucket: Bucket): Promise<'created' | 'exists'> {
@@ -61,20 +64,20 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#db
       .prepare(
         `INSERT OR REPLACE INTO objects (bucket, key, version_id, size, etag, last_modified, multipart,
-           content_headers, user_metadata, segments, checksum, encryption)
+           content_headers, user_metadata, segments, checksum, encryption, inline_data)
          VALUES (@bucket, @key, @version_id, @size, @etag, @last_modified, @multipart,
-           @content_headers, @user_metadata, @segments, @checksum, @encryption)`,
+           @content_headers, @user_metadata, @segments, @checksum, @encryption, @inline_data)`,
       )
       .run(objectToRow(record));
     return previous ? objectFromRow(previous) : undefined;
   }
 
   async putObject(record: ObjectRecord): Promise<ObjectRecord | undefined> {
-    return this.#db.transaction(() => this.#upsertObject(record)).immediate();
+    return this.#batch.run(() => this.#upsertObject(record));
   }
 
   async replaceObjectVersion(record: ObjectRecord, expectedVersionId: string): Promise<boolean> {
-    return this.#db.transaction(() => {
+    return this.#batch.run(() => {
       const current = this.#db
         .prepare('SELECT version_id FROM objects WHERE bucket = ? AND key = ?')
         .pluck()
@@ -82,18 +85,18 @@ export class SqliteMetadataStore implements MetadataStore {
       if (current !== expectedVersionId) return false;
       this.#upsertObject(record);
       return true;
-    }).immediate();
+    });
   }
 
   async deleteObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
-    return this.#db.transaction(() => {
+    return this.#batch.run(() => {
       const row = this.#db.prepare('SELECT * FROM objects WHERE bucket = ? AND key = ?').get(bucket, key) as
         | ObjectRow
         | undefined;
       if (!row) return undefined;
       this.#db.prepare('DELETE FROM objects WHERE bucket = ? AND key = ?').run(bucket, key);
       return objectFromRow(row);
-    }).immediate();
+    });
   }
 
   async listObjects(bucket: string, query: ListObjectsQuery): Promise<ObjectSummary[]> {
@@ -138,7 +141,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async putPart(part: PartRecord): Promise<PartRecord | undefined> {
-    return this.#db.transaction(() => {
+    return this.#batch.run(() => {
       const previous = this.#db
         .prepare('SELECT * FROM parts WHERE upload_id = ? AND part_number = ?')
         .get(part.uploadId, part.partNumber) as PartRow | undefined;
@@ -152,7 +155,7 @@ export class SqliteMetadataStore implements MetadataStore {
         )
         .run(partToRow(part));
       return previous ? partFromRow(previous) : undefined;
-    }).immediate();
+    });
   }
 
   async listParts(uploadId: string, afterPartNumber: number, limit: number): Promise<PartRecord[]> {
@@ -163,7 +166,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async completeUpload(uploadId: string, object: ObjectRecord) {
-    return this.#db.transaction(() => {
+    return this.#batch.run(() => {
       if (!this.#db.prepare('SELECT 1 FROM uploads WHERE upload_id = ?').get(uploadId)) return undefined;
       const used = new Set(object.segments.map((s) => s.blobId));
       const parts = (this.#db.prepare('SELECT * FROM parts WHERE upload_id = ?').all(uploadId) as PartRow[])
@@ -171,23 +174,23 @@ export class SqliteMetadataStore implements MetadataStore {
       const replaced = this.#upsertObject(object);
       this.#db.prepare('DELETE FROM uploads WHERE upload_id = ?').run(uploadId);
       return { replaced, unusedParts: parts.filter((p) => !used.has(p.blobId)) };
-    }).immediate();
+    });
   }
 
   async abortUpload(uploadId: string): Promise<PartRecord[] | undefined> {
-    return this.#db.transaction(() => {
+    return this.#batch.run(() => {
       if (!this.#db.prepare('SELECT 1 FROM uploads WHERE upload_id = ?').get(uploadId)) return undefined;
       const parts = (this.#db.prepare('SELECT * FROM parts WHERE upload_id = ?').all(uploadId) as PartRow[])
         .map(partFromRow);
       this.#db.prepare('DELETE FROM uploads WHERE upload_id = ?').run(uploadId);
       return parts;
-    }).immediate();
+    });
   }
 
   async allBlobIds(): Promise<Set<string>> {
     const ids = new Set<string>(this.#db.prepare('SELECT blob_id FROM parts').pluck().all() as string[]);
     for (const segments of this.#db.prepare('SELECT segments FROM objects').pluck().iterate() as Iterable<string>) {
-      for (const segment of JSON.parse(segments) as { blobId: string }[]) ids.add(segment.blobId);
+      for (const segment of JSON.parse(segments) as { blobId: string }[]) if (segment.blobId !== '') ids.add(segment.blobId);
     }
     return ids;
   }
