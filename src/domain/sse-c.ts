@@ -2,7 +2,7 @@
 // that encrypts a segment on write and decrypts exactly the needed chunks on read.
 import type { Readable, Transform } from 'node:stream';
 import {
-  createSegmentDecryptor, createSegmentEncryptor, generateDataKey, generateSegmentSalt, KeyUnwrapError,
+  createSegmentDecryptor, createSegmentEncryptor, generateDataKey, generateSegmentSalt, KeyUnwrapError, TamperError,
   sealManifest, segmentChunkSpan, unwrapDataKey, wholeSegmentSpan, verifyManifest, wrapDataKey, type ObjectBinding,
 } from '../crypto/index.ts';
 import type { Secret } from '../util/secret.ts';
@@ -95,3 +95,8 @@ export function encryptedSliceOpener(readStored: StoredBytesReader, dataKey: Sec
 
 /** Stored data or metadata failed authentication: never serve it. */
 export class IntegrityError extends Error {}
+
+/** True for every way stored encrypted data can fail authentication (seal, chunk, truncation). */
+export function isIntegrityFailure(error: unknown): boolean {
+  return error instanceof IntegrityError || error instanceof TamperError;
+}

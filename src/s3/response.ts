@@ -1,6 +1,6 @@
 // The value every S3 handler returns, and the one function that writes it to the socket.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface S3Response {
@@ -35,4 +35,26 @@ export async function writeResponse(req: IncomingMessage, res: ServerResponse, r
     return;
   }
   await pipeline(body, res);
+}
+
+/**
+ * Waits for a body stream's first bytes before anything is sent, so a failure to open or
+ * authenticate the start of an object (vanished file, tampered first chunk) becomes a proper
+ * error response instead of a cut connection after a 200.
+ */
+export async function primeBody(response: S3Response): Promise<S3Response> {
+  const body = response.body;
+  if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return response;
+  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await iterator.next();
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (first.done) return;
+    yield first.value;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { ...response, body: Readable.from(replay(), { objectMode: false }) };
 }

@@ -4,14 +4,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { CredentialStore } from '../domain/access.ts';
 import { S3Error, isS3Error } from '../domain/errors.ts';
-import { IntegrityError } from '../domain/sse-c.ts';
+import { isIntegrityFailure } from '../domain/sse-c.ts';
 import { authenticateRequest, type AuthContext } from './auth/index.ts';
 import { openBody, readControlBody } from './body.ts';
 import type { S3Context, S3Services } from './context.ts';
 import { errorResponse } from './error-response.ts';
 import { handlers } from './handlers/index.ts';
 import { parseAddress, type S3Address } from './request.ts';
-import { writeResponse, type S3Response } from './response.ts';
+import { primeBody, writeResponse, type S3Response } from './response.ts';
 import { resolveOperation } from './router.ts';
 import { parseSseRequest } from './sse-headers.ts';
 
@@ -52,7 +52,7 @@ export function createS3Api(services: S3Services, credentials: CredentialStore, 
       openBody: (bodyOptions) => openBody(req, res, auth, bodyOptions),
       readControlBody: (limit) => readControlBody(req, res, auth, limit),
     };
-    return { ...(await handler(ctx)), operation };
+    return { ...(await primeBody(await handler(ctx))), operation };
   }
 
   return async function handleS3Request(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -97,7 +97,7 @@ function toS3Error(error: unknown, services: S3Services, requestId: string): S3E
     services.log.error({ requestId, err: describe(error) }, 'storage full');
     return new S3Error('InsufficientStorage');
   }
-  if (error instanceof IntegrityError) {
+  if (isIntegrityFailure(error)) {
     services.log.error({ requestId, err: describe(error) }, 'stored object failed authentication');
     return new S3Error('InternalError', 'The stored object failed its integrity check and is not served.');
   }
