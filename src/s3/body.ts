@@ -61,6 +61,9 @@ export function openBody(
 export async function readControlBody(
   req: IncomingMessage, res: ServerResponse, auth: AuthContext | undefined, limit = DEFAULT_CONTROL_LIMIT,
 ): Promise<Buffer> {
+  // A control request without Content-Length or Transfer-Encoding simply has no body (HTTP/1.1).
+  const framed = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  if (!framed) return Buffer.alloc(0);
   const body = openBody(req, res, auth, { computeMd5: true });
   const pieces: Buffer[] = [];
   let total = 0;
