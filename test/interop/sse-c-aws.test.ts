@@ -8,9 +8,8 @@ import { uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
 import { findLeaks, pwgen32, type CustomerKey } from './secrets.ts';
-import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, keysFromLines, makeTree, md5Hex, readTree, type Tree } from './tree.ts';
+import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, makeTree, md5Hex, readTree, type Tree } from './tree.ts';
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sseC = (key: CustomerKey) => ['--sse-c', 'AES256', '--sse-c-key', key.raw];
 
 interface Head { ETag: string; ContentLength: number; SSECustomerAlgorithm?: string; SSECustomerKeyMD5?: string }
@@ -52,7 +51,7 @@ describe('aws cli: SSE-C user guide', { skip: skipUnless(binaries.aws) }, () => 
   it('aws s3 sync ~/media/ --sse-c AES256 --sse-c-key $secret (20 MiB file in 4 parts)', async () => {
     const synced = await box.aws(['s3', 'sync', media, s3url, ...sseC(secret), '--no-progress']);
     assert.equal(synced.code, 0, describeRun(synced));
-    assert.deepEqual(keysFromLines(synced.stdout, new RegExp(`^upload: .+ to ${escape(s3url)}/(.+)$`)), [...tree.keys()].sort());
+    assert.deepEqual(keysFromLines(synced.stdout, new RegExp(`^upload: .+ to ${escapeRegExp(s3url)}/(.+)$`)), [...tree.keys()].sort());
 
     const big = await head(BIG_FILE, secret);
     assert.match(big.ETag, new RegExp(`^"[0-9a-f]{32}-${BIG_PARTS}"$`));

@@ -83,7 +83,8 @@ describe('minio-js (mc): SSE-C user guide', () => {
     for (let offset = 0, part = 1; offset < data.length; offset += PART, part += 1) {
       const chunk = data.subarray(offset, offset + PART);
       const uploaded = await minio.uploadPart(
-        { bucketName: bucket, objectName: name, uploadID: uploadId, partNumber: part, headers: { ...secret.headers, 'Content-Length': chunk.length } },
+        { bucketName: bucket, objectName: name, uploadID: uploadId, partNumber: part,
+          headers: { ...secret.headers, 'Content-Length': chunk.length } },
         chunk,
       );
       etags.push({ part, etag: uploaded.etag });

@@ -10,10 +10,12 @@ import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
 import { findLeaks, pwgen32 } from './secrets.ts';
-import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, makeTree, readTree, type Tree } from './tree.ts';
+import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, makeTree, readTree, type Tree } from './tree.ts';
 
 const MULTIPART_KEY = `multipart/${BIG_FILE}`;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** rclone's report of one object it could not read: `ERROR : KEY: Failed to copy: … CODE: …` then `status code: N`. */
+const failedRead = (key: string, code: string, status: number) => new RegExp(
+  `ERROR : ${escapeRegExp(key)}: Failed to copy: failed to open source object: ${code}: [^\\n]*\\n\\s*status code: ${status}\\b`);
 
 describe('rclone: SSE-C user guide', { skip: skipUnless(binaries.rclone) }, () => {
   let server: TestServer;
@@ -93,7 +95,7 @@ describe('rclone: SSE-C user guide', { skip: skipUnless(binaries.rclone) }, () =
     const copied = await box.rclone(['copy', remote, target, '--retries', '1', '--low-level-retries', '1']);
     assert.equal(copied.code, 1, describeRun(copied));
     for (const key of [...tree.keys(), MULTIPART_KEY]) {
-      assert.match(copied.stderr, new RegExp(`ERROR : ${escape(key)}: Failed to copy: failed to open source object: InvalidArgument: [^\\n]*\\n\\s*status code: 400`), key);
+      assert.match(copied.stderr, failedRead(key, 'InvalidArgument', 400), key);
     }
     assert.deepEqual([...(await readTree(target)).keys()], [], 'nothing was written');
     // A single object: rclone takes the failed HEAD for "not a file", lists `key/`, finds nothing and exits 0.
@@ -108,7 +110,7 @@ describe('rclone: SSE-C user guide', { skip: skipUnless(binaries.rclone) }, () =
       '--retries', '1', '--low-level-retries', '1']);
     assert.equal(copied.code, 1, describeRun(copied));
     for (const key of [...tree.keys(), MULTIPART_KEY]) {
-      assert.match(copied.stderr, new RegExp(`ERROR : ${escape(key)}: Failed to copy: failed to open source object: AccessDenied: [^\\n]*\\n\\s*status code: 403`), key);
+      assert.match(copied.stderr, failedRead(key, 'AccessDenied', 403), key);
     }
     assert.deepEqual([...(await readTree(target)).keys()], [], 'nothing was written');
   });

@@ -49,6 +49,7 @@ export async function readTree(root: string): Promise<Tree> {
   return tree;
 }
 
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 export const md5Hex = (data: Buffer): string => createHash('md5').update(data).digest('hex');
 

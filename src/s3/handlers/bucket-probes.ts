@@ -11,6 +11,7 @@ export async function getBucketVersioning(ctx: S3Context): Promise<S3Response> {
   return xmlResponse(renderXmlDocument('VersioningConfiguration', {}));
 }
 
+/** The owner-only ACL; the Grantee carries its xsi:type, which clients such as s3cmd require. */
 export function aclDocument(ctx: S3Context): string {
   const owner = ownerOf(ctx.principal);
   return renderXmlDocument('AccessControlPolicy', {
@@ -18,12 +19,12 @@ export function aclDocument(ctx: S3Context): string {
     AccessControlList: {
       Grant: { Grantee: { ID: owner.ID, DisplayName: owner.DisplayName }, Permission: 'FULL_CONTROL' },
     },
-  });
+  }).replace('<Grantee>', '<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">');
 }
 
 export async function getBucketAcl(ctx: S3Context): Promise<S3Response> {
   await ctx.services.buckets.require(requireBucketName(ctx), ctx.principal);
-  return xmlResponse(aclDocument(ctx).replace('<Grantee>', '<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">'));
+  return xmlResponse(aclDocument(ctx));
 }
 
 function missingConfiguration(code: S3ErrorCode) {
