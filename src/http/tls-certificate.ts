@@ -26,7 +26,9 @@ export async function loadOrCreateCertificate(
     return { cert: await readFile(certFile), key: await readFile(keyFile), caFile: certFile, generated: false };
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...names])].map((name) =>
+  // The wildcard covers virtual-hosted-style bucket names (bucket.domain).
+  const wildcards = names.filter((n) => !/^[\d.]+$/.test(n) && !n.includes(':')).map((n) => `*.${n}`);
+  const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...names, ...wildcards])].map((name) =>
     /^[\d.]+$/.test(name) || name.includes(':') ? { type: 7 as const, ip: name } : { type: 2 as const, value: name },
   );
   const pems = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
