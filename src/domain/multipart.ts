@@ -5,7 +5,7 @@ import type { Secret } from '../util/secret.ts';
 import type { IncomingBody } from './body.ts';
 import { Md5Counter } from './body.ts';
 import { S3Error } from './errors.ts';
-import type { Bucket, ChecksumAlgorithm, ObjectRecord, PartRecord, Segment, UploadRecord } from './model.ts';
+import type { Bucket, ChecksumAlgorithm, ObjectChecksum, ObjectRecord, PartRecord, Segment, UploadRecord } from './model.ts';
 import type { ByteRange, ListUploadsQuery, MetadataStore } from './ports.ts';
 import { newVersionId, randomEtag, type ObjectService, type WriteOptions } from './objects.ts';
 import { bindingOf, notApplicableMessage, unwrapOrDeny, type CustomerKey } from './sse-c.ts';
@@ -110,7 +110,14 @@ export class MultipartService {
     return this.#metadata.listParts(upload.uploadId, afterPartNumber, limit);
   }
 
-  async complete(upload: UploadRecord, requested: RequestedPart[]): Promise<ObjectRecord> {
+  /**
+   * `checksumOf` derives the whole-object checksum from the parts' (an S3 protocol rule, so the
+   * protocol layer supplies it); it is called only when every part carries a checksum.
+   */
+  async complete(
+    upload: UploadRecord, requested: RequestedPart[],
+    checksumOf?: (segments: Segment[]) => Promise<ObjectChecksum | undefined>,
+  ): Promise<ObjectRecord> {
     if (requested.length === 0) throw new S3Error('MalformedXML');
     const stored = new Map<number, PartRecord>();
     for (const part of await this.#metadata.listParts(upload.uploadId, 0, MAX_PART_NUMBER)) stored.set(part.partNumber, part);
@@ -137,6 +144,9 @@ export class MultipartService {
       lastModified: new Date(), contentHeaders: upload.contentHeaders, userMetadata: upload.userMetadata,
       segments, multipart: true,
     };
+    if (upload.checksumAlgorithm && checksumOf && segments.every((s) => s.checksum !== undefined)) {
+      record.checksum = await checksumOf(segments);
+    }
     if (upload.encryption) {
       const sealKey = openUploadSealKey(upload.encryption.sealKey, this.#masterKey);
       record.encryption = { mode: 'SSE-C', wrappedKey: upload.encryption.wrappedKey, seal: sealWithKey(sealKey, record) };

@@ -105,4 +105,19 @@ describe('multipart uploads', () => {
       'NoSuchUpload',
     );
   });
+
+  it('gives a multipart upload with a checksum algorithm a composite checksum', async () => {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'summed', ChecksumAlgorithm: 'SHA256' }));
+    const parts = [];
+    for (const [index, Body] of [randomBytes(5 * MiB), randomBytes(100)].entries()) {
+      const out = await s3.send(new UploadPartCommand({ Bucket, Key: 'summed', UploadId, PartNumber: index + 1, Body, ChecksumAlgorithm: 'SHA256' }));
+      parts.push({ PartNumber: index + 1, ETag: out.ETag, ChecksumSHA256: out.ChecksumSHA256 });
+    }
+    const partSums = parts.map((p) => Buffer.from(p.ChecksumSHA256 ?? '', 'base64'));
+    const expected = `${createHash('sha256').update(Buffer.concat(partSums)).digest('base64')}-2`;
+    const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'summed', UploadId, MultipartUpload: { Parts: parts } }));
+    assert.equal(done.ChecksumSHA256, expected);
+    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'summed', ChecksumMode: 'ENABLED' }));
+    assert.equal(head.ChecksumSHA256, expected);
+  });
 });

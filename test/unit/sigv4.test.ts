@@ -1,7 +1,7 @@
 // SigV4 Authorization-header verification, checked against @smithy/signature-v4 and @aws-sdk/client-s3 as oracles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Hash, Hmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
@@ -45,10 +45,10 @@ const signer = new SignatureV4({
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const keyPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(enc).join('/')}`;
 
-/** What node:http would hand the server for this request: lower-case names, latin1 values, trimmed. */
+/** What node:http would hand the server: lower-case names, latin1 values, only SP/HTAB trimmed (RFC 9110 OWS). */
 function toIncoming(req: { method: string; path: string; query?: Record<string, string | string[] | null>; headers: Record<string, string> }): IncomingSignedRequest {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Buffer.from(value.trim(), 'utf8').toString('latin1');
+  for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Buffer.from(value.replace(/^[ \t]+|[ \t]+$/g, ''), 'utf8').toString('latin1');
   const rawQuery = Object.entries(req.query ?? {})
     .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => (x === null ? enc(k) : `${enc(k)}=${enc(x)}`)))
     .join('&');
@@ -191,8 +191,16 @@ test('any one-character change to path, query, a signed header, the date, method
 });
 
 test('wrong secret, unknown key, unsigned x-amz-* header', async () => {
-  const req = await sign('/b/k');
-  await rejects(authenticateRequest(req, async () => Secret.fromString('other'), { region: REGION, now: WHEN }), 'SignatureDoesNotMatch');
+  const key = randomBytes(32).toString('base64');
+  const req = await sign('/b/k', {}, { 'x-amz-server-side-encryption-customer-key': key, 'x-amz-server-side-encryption-customer-key-md5': 'bWQ1' });
+  await assert.rejects(authenticateRequest(req, async () => Secret.fromString('other'), { region: REGION, now: WHEN }), (e: unknown) => {
+    assert.ok(e instanceof S3Error && e.code === 'SignatureDoesNotMatch');
+    const detail = e.details['CanonicalRequest'] ?? '';
+    assert.match(detail, /^x-amz-server-side-encryption-customer-key:\[redacted\]$/m);
+    const echoed = JSON.stringify(e.details);
+    assert.ok(!echoed.includes(key.slice(0, 12)) && !echoed.includes('bWQ1'), 'SSE-C key material is not echoed');
+    return true;
+  });
   await rejects(authenticateRequest(req, async () => undefined, { region: REGION, now: WHEN }), 'InvalidAccessKeyId');
   await rejects(verify({ ...req, headers: { ...req.headers, 'x-amz-copy-source': '/other/key' } }), 'AccessDenied');
 });

@@ -186,6 +186,14 @@ function checkAllAmzHeadersSigned(headers: IncomingHttpHeaders, signed: readonly
   }
 }
 
+/**
+ * Error bodies end up in client and proxy logs: SSE-C keys (and their MD5s, which confirm a guessed key)
+ * must not travel back inside the CanonicalRequest detail.
+ */
+function redactCustomerKeys(canonicalRequest: string): string {
+  return canonicalRequest.replace(/^([a-z0-9-]*customer-key[a-z0-9-]*):.*$/gm, '$1:[redacted]');
+}
+
 async function verify(
   req: IncomingSignedRequest,
   parsed: SignatureParams,
@@ -212,13 +220,13 @@ async function verify(
   const stringToSign = buildStringToSign(amzDate, parsed.scope, canonicalRequest);
   const expected = computeSignature(signingKey, stringToSign);
   if (!signaturesEqual(expected, parsed.signature)) {
-    // Like S3, return what we signed so a client author can find the difference; none of it is secret.
+    // Like S3, return what we signed so a client author can find the difference, minus SSE-C key material.
     throw new S3Error('SignatureDoesNotMatch', undefined, {
       details: {
         AWSAccessKeyId: parsed.accessKeyId,
         StringToSign: stringToSign,
         SignatureProvided: parsed.signature,
-        CanonicalRequest: canonicalRequest,
+        CanonicalRequest: redactCustomerKeys(canonicalRequest),
       },
     });
   }

@@ -87,9 +87,17 @@ export function fullObjectChecksum(
   if (shape === undefined) {
     throw new S3Error('InvalidRequest', `The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`);
   }
+  // Parts mostly share one size; caching the operator keeps 10,000 parts at ~10,000 multiplications
+  // instead of ~1 s of BigInt work on the event loop.
+  const operators = new Map<number, bigint>();
   let crc = 0n; // the CRC of zero bytes is 0 for all three algorithms
   for (const part of parts) {
-    crc = combineCrc(algorithm, crc, readBigEndian(decodePart(algorithm, part.checksum)), part.size);
+    let operator = operators.get(part.size);
+    if (operator === undefined) {
+      operator = appendZerosOperator(BigInt(part.size), shape);
+      operators.set(part.size, operator);
+    }
+    crc = multModP(operator, crc, shape) ^ readBigEndian(decodePart(algorithm, part.checksum));
   }
   const out = Buffer.from(crc.toString(16).padStart(shape.width / 4, '0'), 'hex');
   return out.toString('base64');

@@ -8,6 +8,7 @@ import { sseResponseHeaders } from '../sse-headers.ts';
 import { childArray, childObject, childText, parseXmlBody } from '../xml/parser.ts';
 import { renderXmlDocument } from '../xml/writer.ts';
 import { parsePartNumber } from './part-number.ts';
+import { compositeChecksum, fullObjectChecksum } from '../checksums/index.ts';
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<S3Response> {
   const bucket = await ctx.services.buckets.require(requireBucketName(ctx), ctx.principal);
@@ -21,12 +22,23 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<S3Respons
     if (partNumber === undefined || etag === undefined) throw new S3Error('MalformedXML');
     return { partNumber: parsePartNumber(partNumber.trim()), etag: etag.trim() };
   });
-  const record = await ctx.services.multipart.complete(upload, parts);
+  const record = await ctx.services.multipart.complete(upload, parts, async (segments) => {
+    const algorithm = upload.checksumAlgorithm;
+    if (!algorithm) return undefined;
+    const checksums = segments.map((s) => s.checksum ?? '');
+    // CRC64NVME exists only as a full-object checksum; the others default to COMPOSITE, as in AWS.
+    if (algorithm === 'CRC64NVME') {
+      const value = await fullObjectChecksum(algorithm, segments.map((s) => ({ checksum: s.checksum ?? '', size: s.size })));
+      return { algorithm, value, type: 'FULL_OBJECT' as const };
+    }
+    return { algorithm, value: await compositeChecksum(algorithm, checksums), type: 'COMPOSITE' as const };
+  });
   const response = xmlResponse(renderXmlDocument('CompleteMultipartUploadResult', {
     Location: `/${bucket.name}/${encodeURIComponent(key)}`,
     Bucket: bucket.name,
     Key: key,
     ETag: quoteEtag(record.etag),
+    ...(record.checksum ? { [`Checksum${record.checksum.algorithm}`]: record.checksum.value, ChecksumType: record.checksum.type } : {}),
   }));
   Object.assign(response.headers, sseResponseHeaders(ctx.sse.target, record.encryption !== undefined));
   if (record.encryption && !ctx.sse.target) {
