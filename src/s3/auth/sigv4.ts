@@ -191,7 +191,10 @@ function checkAllAmzHeadersSigned(headers: IncomingHttpHeaders, signed: readonly
  * must not travel back inside the CanonicalRequest detail.
  */
 function redactCustomerKeys(canonicalRequest: string): string {
-  return canonicalRequest.replace(/^([a-z0-9-]*customer-key[a-z0-9-]*):.*$/gm, '$1:[redacted]');
+  return canonicalRequest
+    .replace(/^([a-z0-9-]*customer-key[a-z0-9-]*):.*$/gm, '$1:[redacted]')
+    // A key hoisted into a presigned URL appears in the canonical query line.
+    .replace(/(customer-key(?:-md5)?=)[^&\n]*/gi, '$1[redacted]');
 }
 
 async function verify(
