@@ -87,6 +87,15 @@ describe('SSE-C errors', () => {
     assert.equal((await copyPart({ ...trio(key), ...sourceTrio(key) })).status, 200);
   });
 
+  it('a signature error does not echo the customer key', async () => {
+    const res = await rawRequest(server, { method: 'GET', path: `/${bucket}/secret`, headers: trio(key), secretKey: 'wrong-secret' });
+    assert.equal(xmlCode(res.body), 'SignatureDoesNotMatch');
+    const body = res.body.toString();
+    assert.ok(body.includes('<CanonicalRequest>'), 'the canonical request is echoed, as AWS does');
+    assert.ok(!body.includes(key.toString('base64')), 'but not the key');
+    assert.ok(!body.includes(trio(key)['x-amz-server-side-encryption-customer-key-md5'] ?? '?'), 'nor its MD5');
+  });
+
   it('a key in a presigned query string is refused', async () => {
     const res = await send('GET', `/${bucket}/secret`, {}, undefined, {
       'x-amz-server-side-encryption-customer-algorithm': 'AES256',
