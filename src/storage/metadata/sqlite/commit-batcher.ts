@@ -1,6 +1,8 @@
-// Group commit: writes that arrive in the same event-loop turn share one SQLite transaction, so
-// one fsync of the WAL makes all of them durable instead of one fsync each. Each write still runs
-// in its own savepoint: one failing write rolls back alone and rejects alone.
+// Group commit: writes that arrive in the same event-loop turn share one SQLite transaction, and
+// their durability comes from one fdatasync of the WAL file run on libuv's thread pool, so the
+// event loop never waits on the disk. Each write still runs in its own savepoint: one failing
+// write rolls back alone and rejects alone.
+import { open, type FileHandle } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 
 interface Pending {
@@ -9,31 +11,33 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 export class CommitBatcher {
   readonly #db: Database.Database;
   #queue: Pending[] = [];
   #scheduled = false;
+  #wal: Promise<FileHandle> | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
   }
 
-  /** Runs `work` inside the next batch's transaction; resolves once that transaction committed. */
+  /** Runs `work` inside the next batch's transaction; resolves once that batch is on disk. */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flush());
+        setImmediate(() => void this.#flush());
       }
     });
   }
 
-  #flush(): void {
-    this.#scheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  #commit(batch: Pending[]): Outcome[] {
+    const outcomes: Outcome[] = [];
+    // NORMAL: the commit itself does not fsync (it would block the event loop); #sync does it.
+    this.#db.pragma('synchronous = NORMAL');
     try {
       this.#db.transaction(() => {
         for (const item of batch) {
@@ -44,6 +48,26 @@ export class CommitBatcher {
           }
         }
       }).immediate();
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
+    return outcomes;
+  }
+
+  /** fdatasync of the WAL: after it, the committed frames survive a power cut (as with synchronous=FULL). */
+  async #sync(): Promise<void> {
+    this.#wal ??= open(`${this.#db.name}-wal`, 'r');
+    await (await this.#wal).datasync();
+  }
+
+  async #flush(): Promise<void> {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.#commit(batch);
+      await this.#sync();
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -53,5 +77,9 @@ export class CommitBatcher {
       if (outcome?.ok) item.resolve(outcome.value);
       else item.reject(outcome?.error);
     });
+  }
+
+  async close(): Promise<void> {
+    if (this.#wal) await (await this.#wal).close();
   }
 }

@@ -4,6 +4,7 @@ import { migrations } from './schema.ts';
 
 export function openDatabase(path: string): Database.Database {
   const db = new Database(path);
+  cachePreparedStatements(db);
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the client is told the write succeeded.
   db.pragma('synchronous = FULL');
@@ -19,4 +20,24 @@ export function openDatabase(path: string): Database.Database {
     })();
   });
   return db;
+}
+
+/**
+ * Every store prepares its SQL where it runs it; preparing costs more than running a small query,
+ * so statements are cached per SQL text. A cached reader is handed back with pluck mode reset,
+ * because `.pluck()` is a mode of the statement, not of one call.
+ */
+function cachePreparedStatements(db: Database.Database): void {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const cached = cache.get(sql);
+    if (!cached) {
+      const statement = prepare(sql);
+      cache.set(sql, statement);
+      return statement;
+    }
+    if (cached.reader) cached.pluck(false);
+    return cached;
+  }) as typeof db.prepare;
 }

@@ -196,6 +196,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async close(): Promise<void> {
+    await this.#batch.close();
     this.#db.close();
   }
 }
