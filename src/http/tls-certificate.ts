@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsFiles {
   cert: Buffer;
@@ -31,6 +30,8 @@ export async function loadOrCreateCertificate(
   const altNames = [...new Set(['localhost', '127.0.0.1', '::1', ...names, ...wildcards])].map((name) =>
     /^[\d.]+$/.test(name) || name.includes(':') ? { type: 7 as const, ip: name } : { type: 2 as const, value: name },
   );
+  // Loaded only when a certificate must be made: the X.509 toolkit is large and needed once.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: names[0] ?? 'localhost' }], {
     keySize: 2048,
     algorithm: 'sha256',
