@@ -1,18 +1,13 @@
 // Composition root: reads the configuration, builds the adapters and services, starts the listener.
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { ensureRootCredentials, loadMasterKey } from './app-secrets.ts';
 import type { Config } from './config/config.ts';
 import { BucketService } from './domain/buckets.ts';
 import { listObjects } from './domain/listing.ts';
 import { MultipartService } from './domain/multipart.ts';
 import { ObjectService } from './domain/objects.ts';
 import { listen, type RunningServer } from './http/server.ts';
-import { loadOrCreateCertificate } from './http/tls-certificate.ts';
 import { createS3Api } from './s3/s3-api.ts';
 import { createBarbicanApi } from './barbican/barbican-api.ts';
 import { AuthService } from './domain/identity/auth-service.ts';
-import { ensureAdmin } from './domain/identity/bootstrap.ts';
 import { DirectoryService } from './domain/identity/directory-service.ts';
 import { Ec2CredentialService } from './domain/identity/ec2-credentials.ts';
 import { KeyStoreService, type KeyStoreActor } from './domain/identity/key-store.ts';
@@ -21,12 +16,12 @@ import { createIdentityApi } from './identity/identity-api.ts';
 import { SqliteEc2CredentialStore } from './storage/metadata/sqlite/sqlite-ec2-credential-store.ts';
 import { SqliteIdentityStore } from './storage/metadata/sqlite/sqlite-identity-store.ts';
 import { SqliteSecretStore } from './storage/metadata/sqlite/sqlite-secret-store.ts';
-import { Secret } from './util/secret.ts';
 import { FsBlobStore } from './storage/blob/fs/fs-blob-store.ts';
 import { openDatabase } from './storage/metadata/sqlite/open-database.ts';
 import { SqliteCredentialStore } from './storage/metadata/sqlite/sqlite-credential-store.ts';
 import { SqliteMetadataStore } from './storage/metadata/sqlite/sqlite-metadata-store.ts';
-import { createLogger } from './util/logger.ts';
+import { createLogger, type Logger } from './util/logger.ts';
+import { bannerLines, databasePath, prepareDataFolder, type Prepared } from './app-prepare.ts';
 
 export interface RunningApp {
   s3: RunningServer;
@@ -35,19 +30,23 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** One process serving everything: prepare the folder, start the listeners, print the banner. */
 export async function startApp(config: Config, print: (line: string) => void = console.log): Promise<RunningApp> {
   const log = createLogger(config.logLevel);
-  const dataDir = resolve(config.dataDir);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const prepared = await prepareDataFolder(config, log, true);
+  const app = await startServices(config, prepared, log);
+  for (const line of bannerLines(prepared, { s3: app.s3.url, identity: app.identity.url, keyManager: app.keyManager.url })) print(line);
+  return app;
+}
 
-  const masterKey = await loadMasterKey(config);
-  const db = openDatabase(join(dataDir, 'metadata.sqlite'));
+/** Second half of the composition root: adapters, services and the three listeners. */
+export async function startServices(config: Config, prepared: Prepared, log: Logger): Promise<RunningApp> {
+  const { masterKey, tls } = prepared;
+  const db = openDatabase(databasePath(prepared.dataDir));
   const metadata = new SqliteMetadataStore(db);
   const credentials = new SqliteCredentialStore(db, masterKey);
-  const blobs = new FsBlobStore(dataDir);
+  const blobs = new FsBlobStore(prepared.dataDir);
   await blobs.init();
-  const swept = await blobs.sweep(await metadata.allBlobIds());
-  if (swept.files > 0) log.info(swept, 'removed leftovers of interrupted writes');
 
   const objects = new ObjectService(metadata, blobs, log);
   const services = {
@@ -58,18 +57,13 @@ export async function startApp(config: Config, print: (line: string) => void = c
     log,
     region: config.region,
   };
-  const root = await ensureRootCredentials(config, credentials);
   const identityStore = new SqliteIdentityStore(db);
-  const admin = await ensureAdmin(identityStore, config.adminPassword ? Secret.fromString(config.adminPassword) : undefined);
   const auth = new AuthService(identityStore, { tokenLifetimeSeconds: config.tokenLifetime });
   const keyStore = new KeyStoreService(new SqliteSecretStore(db, masterKey));
   const unauthenticated = await unauthenticatedActor(identityStore, config.keyManagerAllowUnauthenticated);
   if (unauthenticated) log.warn({ project: unauthenticated.projectId }, 'key-manager-allow-unauthenticated is on: requests without a valid token act as this project');
   if (config.insecureSseC) log.warn('insecure-sse-c is on: customer keys are accepted over plain HTTP; they travel unprotected');
 
-  const tls = config.plainHttp
-    ? undefined
-    : await loadOrCreateCertificate(dataDir, { certFile: config.tlsCert, keyFile: config.tlsKey }, [config.domain, config.host]);
   const handler = createS3Api(services, credentials, {
     domain: config.domain,
     region: config.region,
@@ -87,23 +81,6 @@ export async function startApp(config: Config, print: (line: string) => void = c
   const keyManagerApi = createBarbicanApi({ keyStore, validateToken: (token) => auth.validate(token), log, unauthenticated }, { url: () => keyManager.url });
   const keyManager = await listen(keyManagerApi, { host: config.host, port: config.keyManagerPort, tls });
   ports.keyManager = keyManager.port;
-
-  print(`Coffer S3 endpoint: ${s3.url}`);
-  print(`data folder: ${dataDir}`);
-  if (tls?.caFile) print(`TLS: self-signed certificate; trust it with: export AWS_CA_BUNDLE=${tls.caFile}`);
-  print(`root access key: ${root.accessKey}`);
-  if (root.generatedSecret) {
-    print(`root secret key: ${root.generatedSecret.reveal().toString('utf8')}   (shown once; keep it safe)`);
-  }
-  print(`aws cli: aws configure set aws_access_key_id ${root.accessKey}; aws --endpoint-url ${s3.url} s3 ls`);
-  print(`Coffer identity endpoint: ${identity.url}/v3`);
-  print(`Coffer key-manager endpoint: ${keyManager.url}/v1`);
-  if (admin.generatedPassword) {
-    print(`admin password: ${admin.generatedPassword.reveal().toString('utf8')}   (identity user admin, project admin; shown once; keep it safe)`);
-  }
-  print(`openstack cli: export OS_AUTH_URL=${identity.url}/v3 OS_USERNAME=admin OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default${tls?.caFile ? ` OS_CACERT=${tls.caFile}` : ''}`);
-  // Last line of the banner: scripts and tests wait for it.
-  print('Coffer is ready.');
 
   return {
     s3,

@@ -20,6 +20,7 @@ export const configSchema = z.object({
   adminPassword: z.string().optional().describe('password of the identity user admin (project admin); generated and shown once on first start when not given'),
   tokenLifetime: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600).describe('lifetime of identity tokens, in seconds'),
   keyManagerAllowUnauthenticated: z.string().optional().describe('project (name or id) that key-manager requests without a valid token act as; off (401) when not given'),
+  workers: z.coerce.number().int().min(1).max(64).default(1).describe('server processes sharing the ports (node:cluster); 2 or more use several cores'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
 });
 
