@@ -83,7 +83,7 @@ export class CofferClient {
         scope: { project: { name: options.project, domain: { id: 'default' } } },
       },
     };
-    const reply = await send(`${identityUrl}/auth/tokens?`, {
+    const reply = await send(`${identityUrl}/auth/tokens`, {
       method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: Buffer.from(JSON.stringify(body)), ca: options.ca,
     });
     if (reply.status !== 201) throw new ApiError(reply.status, `login as ${options.user} failed: ${errorMessage(reply)}`);

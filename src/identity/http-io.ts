@@ -1,6 +1,7 @@
-// JSON in and out for the identity API: a size-capped body reader, the response writer, and the
-// host the client used (for URLs in responses). Kept here, not shared: protocol layers stay apart.
+// JSON in and out for the identity API: a size-capped body reader, schema validation, the response
+// writer, and the host the client used (for URLs in responses). Not shared: protocol layers stay apart.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import { IdentityError } from '../domain/identity/model.ts';
 import type { ApiResponse } from './context.ts';
 
@@ -45,4 +46,12 @@ export function requestHost(req: IncomingMessage, fallback: string): { host: str
   }
   const url = new URL(fallback);
   return { host: url.host, hostname: url.hostname };
+}
+
+/** The body checked against a zod schema, 400 on a mismatch. Messages name fields, never values (a value may be a password). */
+export function parseBody<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.code}`);
+  throw new IdentityError('BadRequest', `Invalid request body (${problems.join('; ')}).`);
 }

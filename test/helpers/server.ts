@@ -51,6 +51,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test runner that dies (timeout, crash) must not leave servers behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

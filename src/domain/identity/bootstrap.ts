@@ -34,7 +34,7 @@ export async function ensureAdmin(store: IdentityStore, configured: Secret | und
 
   if (configured) {
     // Re-hash only on change, so each start does not revoke the admin's tokens.
-    if (!(await verifyPassword(configured, existing?.passwordHash))) {
+    if (!existing?.passwordHash || !(await verifyPassword(configured, existing.passwordHash))) {
       await store.setPasswordHash(ADMIN_USER_ID, await hashPassword(configured));
       await store.deleteTokensOf(ADMIN_USER_ID);
     }

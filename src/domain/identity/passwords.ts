@@ -12,12 +12,26 @@ const HASH_BYTES = 32;
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 1024;
 
-function derive(password: Buffer, salt: Buffer, log2N: number, r: number, p: number): Promise<Buffer> {
-  const N = 2 ** log2N;
-  const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, HASH_BYTES, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+// Each derivation takes ~32 MiB and ~100 ms of a libuv thread: a few at a time, the rest queue, so
+// a burst of login attempts cannot exhaust memory or starve the thread pool that file I/O needs.
+const MAX_CONCURRENT = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function derive(password: Buffer, salt: Buffer, log2N: number, r: number, p: number): Promise<Buffer> {
+  if (log2N > 20 || r > 32 || p > 4) throw new Error('scrypt parameters out of range');
+  while (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    const N = 2 ** log2N;
+    const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
+    return await new Promise((resolve, reject) => {
+      scrypt(password, salt, HASH_BYTES, options, (error, key) => (error ? reject(error) : resolve(key)));
+    });
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
 }
 
 export async function hashPassword(password: Secret): Promise<string> {
