@@ -28,6 +28,9 @@ function rollUp(key: string, prefix: string, delimiter: string): string | undefi
   return at === -1 ? undefined : key.slice(0, at + delimiter.length);
 }
 
+/** Rows of one common prefix skipped in a fetched batch before seeking past the prefix instead. */
+const SKIP_BEFORE_SEEK = 32;
+
 export async function listObjects(metadata: MetadataStore, bucket: string, request: ListRequest): Promise<ListPage> {
   const page: ListPage = { contents: [], commonPrefixes: [], isTruncated: false, last: undefined };
   if (request.maxKeys <= 0) return page;
@@ -39,24 +42,30 @@ export async function listObjects(metadata: MetadataStore, bucket: string, reque
   for (;;) {
     const rows = await metadata.listObjects(bucket, { prefix: request.prefix, after: cursor, limit: BATCH });
     if (rows.length === 0) return page;
+    let skipped = 0;
+    let seek = false;
     for (const row of rows) {
-      const entries = page.contents.length + page.commonPrefixes.length;
-      if (entries === request.maxKeys) {
-        page.isTruncated = true;
-        return page;
-      }
       const commonPrefix = rollUp(row.key, request.prefix, request.delimiter);
-      if (commonPrefix === undefined) {
-        page.contents.push(row);
-        page.last = row.key;
+      if (commonPrefix !== undefined && commonPrefix === page.last) {
+        // Same prefix as the entry just listed: skip a few rows, then seek past the whole prefix.
+        if (++skipped > SKIP_BEFORE_SEEK) {
+          cursor = commonPrefix + AFTER_ALL;
+          seek = true;
+          break;
+        }
         cursor = row.key;
         continue;
       }
-      page.commonPrefixes.push(commonPrefix);
-      page.last = commonPrefix;
-      cursor = commonPrefix + AFTER_ALL;
-      break; // re-query past the whole prefix instead of scanning its keys
+      if (page.contents.length + page.commonPrefixes.length === request.maxKeys) {
+        page.isTruncated = true;
+        return page;
+      }
+      skipped = 0;
+      if (commonPrefix === undefined) page.contents.push(row);
+      else page.commonPrefixes.push(commonPrefix);
+      page.last = commonPrefix ?? row.key;
+      cursor = row.key;
     }
-    if (rows.length < BATCH && cursor === rows[rows.length - 1]?.key) return page;
+    if (!seek && rows.length < BATCH) return page;
   }
 }

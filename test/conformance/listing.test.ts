@@ -81,4 +81,19 @@ describe('listing', () => {
     assert.equal(bad.status, 400);
     assert.equal(await errorCode(s3.send(new ListObjectsV2Command({ Bucket, ContinuationToken: '!!' }))), 'InvalidArgument');
   });
+
+  it('rolls up a prefix holding many keys once, across pages', async () => {
+    const Bucket2 = uniqueBucket('many');
+    await s3.send(new CreateBucketCommand({ Bucket: Bucket2 }));
+    const keys2 = ['a', ...Array.from({ length: 45 }, (_, i) => `m/${String(i).padStart(2, '0')}`), 'n/1', 'z'];
+    await Promise.all(keys2.map((Key) => s3.send(new PutObjectCommand({ Bucket: Bucket2, Key, Body: 'x' }))));
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: Bucket2, Delimiter: '/', MaxKeys: 2, ContinuationToken: token }));
+      seen.push(...(out.Contents?.map((c) => c.Key!) ?? []), ...(out.CommonPrefixes?.map((p) => p.Prefix!) ?? []));
+      token = out.NextContinuationToken;
+    } while (token);
+    assert.deepEqual(seen.sort(), ['a', 'm/', 'n/', 'z']);
+  });
 });
