@@ -1,0 +1,92 @@
+// A minimal S3 client (SigV4 over keep-alive node:https) for small-object load, where the SDK's own
+// per-request CPU would be the figure: on this 2-core machine the SDK tops out at a few hundred
+// requests per second against a server that does nothing (see the SDK ceiling row of the table).
+import { createHash, createHmac } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import type { SseKey } from './client.ts';
+import type { Target } from './servers.ts';
+
+const REGION = 'us-east-1';
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+/** RFC 3986 encoding of one path segment, as SigV4 canonical URIs want it. */
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export interface LeanResponse {
+  status: number;
+  bytes: number;
+}
+
+export class LeanS3 {
+  readonly #target: Target;
+  readonly #url: URL;
+  readonly #agent: Agent;
+  // The signing key depends only on the day; the timestamp only on the second.
+  #day = '';
+  #signingKey = Buffer.alloc(0);
+
+  constructor(target: Target, sockets: number) {
+    this.#target = target;
+    this.#url = new URL(target.endpoint);
+    this.#agent = new Agent({ ca: target.ca, keepAlive: true, maxSockets: sockets });
+  }
+
+  #key(day: string): Buffer {
+    if (day !== this.#day) {
+      const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+      this.#signingKey = hmac(hmac(hmac(hmac(`AWS4${this.#target.secretKey}`, day), REGION), 's3'), 'aws4_request');
+      this.#day = day;
+    }
+    return this.#signingKey;
+  }
+
+  /** Signs every header it sends (SigV4, https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html). */
+  #signed(method: string, path: string, payloadHash: string, extra: Record<string, string>): Record<string, string> {
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const day = amzDate.slice(0, 8);
+    const headers: Record<string, string> = { host: this.#url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate, ...extra };
+    const names = Object.keys(headers).map((n) => n.toLowerCase()).sort();
+    const lower = Object.fromEntries(Object.entries(headers).map(([n, v]) => [n.toLowerCase(), v.trim()]));
+    const canonical = [method, path, '', ...names.map((n) => `${n}:${lower[n]}`), '', names.join(';'), payloadHash].join('\n');
+    const scope = `${day}/${REGION}/s3/aws4_request`;
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const signature = createHmac('sha256', this.#key(day)).update(toSign).digest('hex');
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${this.#target.accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    return headers;
+  }
+
+  send(method: 'PUT' | 'GET' | 'HEAD', bucket: string, key: string, body?: Buffer, sse?: SseKey): Promise<LeanResponse> {
+    const path = `/${encodeSegment(bucket)}/${key.split('/').map(encodeSegment).join('/')}`;
+    const extra: Record<string, string> = sse ? {
+      'x-amz-server-side-encryption-customer-algorithm': sse.SSECustomerAlgorithm,
+      'x-amz-server-side-encryption-customer-key': sse.SSECustomerKey,
+      'x-amz-server-side-encryption-customer-key-md5': sse.SSECustomerKeyMD5,
+    } : {};
+    const payloadHash = body ? createHash('sha256').update(body).digest('hex') : EMPTY_SHA256;
+    const headers = this.#signed(method, path, payloadHash, extra);
+    if (body) headers['content-length'] = String(body.length);
+    return new Promise((resolve, reject) => {
+      const req = request({ agent: this.#agent, host: this.#url.hostname, port: this.#url.port, method, path, headers }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Like `send`, but anything other than 200 is an error (a figure must not count refusals). */
+  async ok(method: 'PUT' | 'GET' | 'HEAD', bucket: string, key: string, body?: Buffer, sse?: SseKey): Promise<LeanResponse> {
+    const res = await this.send(method, bucket, key, body, sse);
+    if (res.status !== 200) throw new Error(`${method} ${bucket}/${key}: HTTP ${res.status}`);
+    return res;
+  }
+
+  destroy(): void {
+    this.#agent.destroy();
+  }
+}

@@ -1,0 +1,117 @@
+// The machine's limits: one core of node:crypto, loopback HTTPS through a bare server, disk with fsync.
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { sdk } from './client.ts';
+import { closedLoop, mibps, now, percentile, type Figures } from './figures.ts';
+import type { BenchOptions } from './options.ts';
+import type { Target } from './servers.ts';
+import { drain, patternBlock, timedTransfer } from './transfer.ts';
+import { smallCell, warmClient } from './small.ts';
+
+const CHUNK = 64 * 1024;
+
+/** Feeds 64 KiB slices to `work` for `seconds` and returns MiB/s. */
+function oneCore(seconds: number, work: (chunk: Buffer) => void): number {
+  const block = patternBlock();
+  const slices = Array.from({ length: block.length / CHUNK }, (_, i) => block.subarray(i * CHUNK, (i + 1) * CHUNK));
+  let bytes = 0;
+  const t0 = now();
+  while (now() - t0 < seconds * 1000) {
+    for (const slice of slices) work(slice);
+    bytes += block.length;
+  }
+  return mibps(bytes, now() - t0);
+}
+
+export function measureCrypto(figures: Figures, options: BenchOptions): void {
+  const key = randomBytes(32);
+  const nonce = Buffer.alloc(12);
+  let counter = 0;
+  // As Coffer does: a new cipher object per 64 KiB chunk, counter nonce, 16-byte tag per chunk.
+  const aes = oneCore(options.cryptoSeconds, (chunk) => {
+    nonce.writeUInt32BE(counter++, 8);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+    cipher.update(chunk);
+    cipher.final();
+    cipher.getAuthTag();
+  });
+  figures.set('limit.aes', { label: 'AES-256-GCM seal, 64 KiB chunks, one core', value: aes, unit: 'MiB/s' });
+  for (const [id, algorithm] of [['limit.md5', 'md5'], ['limit.sha256', 'sha256']] as const) {
+    // One running hash over the stream, as an ETag or payload hash is computed.
+    let hash = createHash(algorithm);
+    let fed = 0;
+    const rate = oneCore(options.cryptoSeconds, (chunk) => {
+      hash.update(chunk);
+      if (++fed % 16384 === 0) {
+        hash.digest();
+        hash = createHash(algorithm);
+      }
+    });
+    figures.set(id, { label: `${algorithm.toUpperCase()}, one core`, value: rate, unit: 'MiB/s' });
+  }
+}
+
+/** Sequential 1 MiB writes of the large size into the data folder, then fsync: the file stays for `aws s3 cp`. */
+export async function measureDisk(figures: Figures, options: BenchOptions, path: string): Promise<void> {
+  const block = patternBlock();
+  const handle = await open(path, 'w');
+  const t0 = now();
+  try {
+    for (let written = 0; written < options.largeSize; written += block.length) {
+      const n = Math.min(block.length, options.largeSize - written);
+      await handle.write(block, 0, n);
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  figures.set('limit.disk', {
+    label: 'disk: sequential write + fsync, data folder', value: mibps(options.largeSize, now() - t0), unit: 'MiB/s',
+    detail: { bytes: options.largeSize },
+  });
+}
+
+/** The bare HTTPS server, measured with the very client code used for Coffer and the peer. */
+export async function measureBare(figures: Figures, options: BenchOptions, bare: Target): Promise<void> {
+  const client = sdk(bare, 4);
+  try {
+    const key = `size-${options.largeSize}`;
+    const common = { bucket: 'bare', keys: [key], sizeEach: options.largeSize };
+    figures.set('limit.bare.put', await timedTransfer(client, bare.pid, { ...common, op: 'put', label: 'bare node:https server, PUT (discarded), 1 stream' }));
+    figures.set('limit.bare.get', await timedTransfer(client, bare.pid, { ...common, op: 'get', label: 'bare node:https server, GET (streamed), 1 stream' }));
+  } finally {
+    client.destroy();
+  }
+  // What this client can do against a server that does nothing: the ceiling of the small-object rates.
+  const small = await warmClient(bare, 'bare', 16, 'size-0');
+  try {
+    for (const op of ['put', 'get', 'head'] as const) {
+      await smallCell(figures, `limit.bare.small.${op}.16`, `bare node:https server, 4 KiB ${op.toUpperCase()}, 16 clients (lean client)`, small, {
+        bucket: 'bare', op, clients: 16, seconds: options.cellSeconds, keys: ['size-4096'], sse: undefined,
+      });
+    }
+  } finally {
+    small.destroy();
+  }
+  await sdkCeiling(figures, options, bare);
+}
+
+/** What an SDK user gets on this machine: 4 KiB GETs through the SDK from 16 clients, against a server that does nothing. */
+async function sdkCeiling(figures: Figures, options: BenchOptions, bare: Target): Promise<void> {
+  const client = sdk(bare, 16);
+  try {
+    const get = async (): Promise<void> => {
+      const res = await client.send(new GetObjectCommand({ Bucket: 'bare', Key: 'size-4096' }));
+      if ((await drain(res.Body)) !== 4096) throw new Error('short GET');
+    };
+    await Promise.all(Array.from({ length: 16 }, get));
+    const run = await closedLoop(16, options.cellSeconds * 1000, get);
+    figures.set('limit.sdk.small.get.16', {
+      label: 'AWS SDK client ceiling: 4 KiB GET, 16 clients, bare server', value: run.latencies.length / (run.elapsed / 1000), unit: 'req/s',
+      detail: { errors: run.errors, p50: +percentile(run.latencies, 50).toFixed(2), p99: +percentile(run.latencies, 99).toFixed(2) },
+    });
+  } finally {
+    client.destroy();
+  }
+}

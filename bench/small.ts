@@ -1,0 +1,104 @@
+// Small objects: 4 KiB PUT, GET and HEAD from N keep-alive clients (lean SigV4 client) for a fixed time; rate, p50, p99.
+import { inParallel, type SseKey } from './client.ts';
+import { LeanS3 } from './lean-client.ts';
+import { smallBody } from './transfer.ts';
+import { closedLoop, percentile, type Figures } from './figures.ts';
+import type { Target } from './servers.ts';
+
+export const SMALL_SIZE = 4096;
+
+export interface CellSpec {
+  bucket: string;
+  op: 'put' | 'get' | 'head';
+  clients: number;
+  seconds: number;
+  /** Existing keys that GET and HEAD cycle through; PUT writes new keys under the first. */
+  keys: string[];
+  sse: SseKey | undefined;
+}
+
+/**
+ * A client with `clients` keep-alive connections, all opened (TLS handshakes done) before any clock
+ * starts: the figures are about requests on open connections, like N users of one endpoint.
+ */
+export async function warmClient(target: Target, bucket: string, clients: number, key: string): Promise<LeanS3> {
+  const client = new LeanS3(target, clients);
+  // Any answer opens the connection; a 404 for a key that does not exist yet is fine.
+  await Promise.all(Array.from({ length: clients }, () => client.send('HEAD', bucket, key)));
+  return client;
+}
+
+/** One cell on a warm client: records `<id>` (req/s), `<id>.p50` and `<id>.p99` (ms). */
+export async function smallCell(figures: Figures, id: string, label: string, client: LeanS3, spec: CellSpec): Promise<void> {
+  const body = smallBody(SMALL_SIZE);
+  const keyOf = (worker: number, i: number): string => spec.keys[(worker * 7 + i) % spec.keys.length] as string;
+  const request = async (worker: number, i: number): Promise<void> => {
+    if (spec.op === 'put') {
+      await client.ok('PUT', spec.bucket, `${spec.keys[0]}/put-${spec.clients}-${worker}-${i}`, body, spec.sse);
+    } else if (spec.op === 'get') {
+      const res = await client.ok('GET', spec.bucket, keyOf(worker, i), undefined, spec.sse);
+      if (res.bytes !== SMALL_SIZE) throw new Error(`short GET: ${res.bytes} bytes`);
+    } else {
+      await client.ok('HEAD', spec.bucket, keyOf(worker, i), undefined, spec.sse);
+    }
+  };
+  const run = await closedLoop(spec.clients, spec.seconds * 1000, request);
+  const rate = run.latencies.length / (run.elapsed / 1000);
+  const p50 = percentile(run.latencies, 50);
+  const p99 = percentile(run.latencies, 99);
+  const detail = {
+    clients: spec.clients, requests: run.latencies.length, errors: run.errors, p50: +p50.toFixed(2), p99: +p99.toFixed(2),
+    ...(run.firstError ? { firstError: run.firstError } : {}),
+  };
+  figures.set(id, { label, value: rate, unit: 'req/s', detail });
+  figures.set(`${id}.p50`, { label: `${label}: p50`, value: p50, unit: 'ms' });
+  figures.set(`${id}.p99`, { label: `${label}: p99`, value: p99, unit: 'ms' });
+}
+
+/** Writes the keys GET and HEAD read (setup, not measured). */
+export async function smallPool(target: Target, bucket: string, prefix: string, sse: SseKey | undefined, count: number): Promise<string[]> {
+  const client = new LeanS3(target, 16);
+  const keys = Array.from({ length: count }, (_, i) => `${prefix}/${i}`);
+  try {
+    await inParallel(keys, 16, async (key) => {
+      await client.ok('PUT', bucket, key, smallBody(SMALL_SIZE), sse);
+    });
+  } finally {
+    client.destroy();
+  }
+  return keys;
+}
+
+export interface SmallPlan {
+  target: Target;
+  bucket: string;
+  /** Figure id prefix: `coffer.small` or `peer.small`. */
+  prefix: string;
+  modes: { name: 'plain' | 'sse'; sse: SseKey | undefined }[];
+  clients: number[];
+  seconds: number;
+  poolKeys: number;
+}
+
+export async function runSmall(figures: Figures, plan: SmallPlan): Promise<void> {
+  const who = plan.target.name === 'coffer' ? 'Coffer' : 's3rver';
+  const pools = new Map<string, string[]>();
+  for (const mode of plan.modes) pools.set(mode.name, await smallPool(plan.target, plan.bucket, `small-${mode.name}`, mode.sse, plan.poolKeys));
+  for (const clients of plan.clients) {
+    // Cells of one concurrency run back to back on the same connections, so none sits idle long
+    // enough for the server's keep-alive timeout to close it mid-run.
+    const client = await warmClient(plan.target, plan.bucket, clients, 'small-warm');
+    try {
+      for (const mode of plan.modes) {
+        for (const op of ['put', 'get', 'head'] as const) {
+          const label = `${who} 4 KiB ${op.toUpperCase()} ${mode.name === 'sse' ? 'SSE-C' : 'plain'}, ${clients === 1 ? '1 client' : `${clients} clients`}`;
+          await smallCell(figures, `${plan.prefix}.${op}.${mode.name}.${clients}`, label, client, {
+            bucket: plan.bucket, op, clients, seconds: plan.seconds, keys: pools.get(mode.name) ?? [], sse: mode.sse,
+          });
+        }
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+}
