@@ -29,7 +29,7 @@ function rollUp(key: string, prefix: string, delimiter: string): string | undefi
 }
 
 /** Rows of one common prefix skipped in a fetched batch before seeking past the prefix instead. */
-const SKIP_BEFORE_SEEK = 32;
+const SKIP_BEFORE_SEEK = 8;
 
 export async function listObjects(metadata: MetadataStore, bucket: string, request: ListRequest): Promise<ListPage> {
   const page: ListPage = { contents: [], commonPrefixes: [], isTruncated: false, last: undefined };
@@ -39,8 +39,11 @@ export async function listObjects(metadata: MetadataStore, bucket: string, reque
   const markerPrefix = rollUp(cursor, request.prefix, request.delimiter);
   if (markerPrefix !== undefined) cursor = markerPrefix + AFTER_ALL;
 
+  // With a delimiter most fetched rows may roll up into one prefix and be skipped: start with small
+  // batches (a seek follows every large prefix) and grow them while rows are actually listed.
+  let batch = request.delimiter === '' ? BATCH : 16;
   for (;;) {
-    const rows = await metadata.listObjects(bucket, { prefix: request.prefix, after: cursor, limit: BATCH });
+    const rows = await metadata.listObjects(bucket, { prefix: request.prefix, after: cursor, limit: batch });
     if (rows.length === 0) return page;
     let skipped = 0;
     let seek = false;
@@ -66,6 +69,7 @@ export async function listObjects(metadata: MetadataStore, bucket: string, reque
       page.last = commonPrefix ?? row.key;
       cursor = row.key;
     }
-    if (!seek && rows.length < BATCH) return page;
+    if (!seek && rows.length < batch) return page;
+    if (!seek) batch = Math.min(BATCH, batch * 2);
   }
 }
