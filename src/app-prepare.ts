@@ -39,7 +39,12 @@ export async function prepareDataFolder(config: Config, log: Logger, bootstrap: 
     const metadata = new SqliteMetadataStore(db);
     const blobs = new FsBlobStore(dataDir);
     await blobs.init();
-    const swept = await blobs.sweep(await metadata.allBlobIds());
+    const referenced = await metadata.allBlobIds().catch((error: unknown) => {
+      log.error({ err: error instanceof Error ? error.message : String(error) },
+        'metadata holds a row that does not parse: orphan blobs are kept until it is repaired');
+      return undefined;
+    });
+    const swept = await blobs.sweep(referenced);
     if (swept.files > 0) log.info(swept, 'removed leftovers of interrupted writes');
     prepared.root = await ensureRootCredentials(config, new SqliteCredentialStore(db, masterKey));
     prepared.admin = await ensureAdmin(new SqliteIdentityStore(db), config.adminPassword ? Secret.fromString(config.adminPassword) : undefined);

@@ -65,6 +65,6 @@ export interface BlobStore {
   write(source: Readable): Promise<{ blobId: string; size: number }>;
   read(blobId: string, range?: ByteRange): Readable;
   delete(blobId: string): Promise<void>;
-  /** Removes temporaries left by a crash and blobs no record refers to. */
-  sweep(referenced: Set<string>): Promise<{ files: number; bytes: number }>;
+  /** Removes temporaries left by a crash and, when `referenced` is known, blobs no record refers to. */
+  sweep(referenced: Set<string> | undefined): Promise<{ files: number; bytes: number }>;
 }

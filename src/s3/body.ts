@@ -38,7 +38,8 @@ export function openBody(
     req.resume();
     digester.destroy(error);
   };
-  req.on('error', (error) => decoded.destroy(error));
+  // A client that hangs up mid-body is a client error, not an internal one (Node says "aborted").
+  req.on('error', () => decoded.destroy(new S3Error('IncompleteBody')));
   // A client that disconnects mid-body must not leave the write waiting for bytes that never come.
   req.on('close', () => {
     if (!req.complete) decoded.destroy(new S3Error('IncompleteBody'));

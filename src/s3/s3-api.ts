@@ -93,7 +93,7 @@ function describe(error: unknown): string {
 function toS3Error(error: unknown, services: S3Services, requestId: string): S3Error {
   if (isS3Error(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') {
     services.log.error({ requestId, err: describe(error) }, 'storage full');
     return new S3Error('InsufficientStorage');
   }

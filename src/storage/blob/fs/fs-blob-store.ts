@@ -68,7 +68,7 @@ export class FsBlobStore implements BlobStore {
     await rm(this.#pathOf(blobId).file, { force: true });
   }
 
-  async sweep(referenced: Set<string>): Promise<{ files: number; bytes: number }> {
+  async sweep(referenced: Set<string> | undefined): Promise<{ files: number; bytes: number }> {
     let files = 0;
     let bytes = 0;
     for (const name of await readdir(this.#tempRoot)) {
@@ -77,6 +77,8 @@ export class FsBlobStore implements BlobStore {
       await rm(path, { force: true });
       files++;
     }
+    // Without the full set of referenced blobs (damaged metadata), no blob can be called an orphan.
+    if (!referenced) return { files, bytes };
     for (const outer of await readdir(this.#blobRoot)) {
       for (const inner of await readdir(join(this.#blobRoot, outer))) {
         const dir = join(this.#blobRoot, outer, inner);

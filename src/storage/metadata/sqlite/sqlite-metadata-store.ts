@@ -69,7 +69,7 @@ export class SqliteMetadataStore implements MetadataStore {
            @content_headers, @user_metadata, @segments, @checksum, @encryption, @inline_data)`,
       )
       .run(objectToRow(record));
-    return previous ? objectFromRow(previous) : undefined;
+    return previous ? readableOrUndefined(previous) : undefined;
   }
 
   async putObject(record: ObjectRecord): Promise<ObjectRecord | undefined> {
@@ -95,7 +95,7 @@ export class SqliteMetadataStore implements MetadataStore {
         | undefined;
       if (!row) return undefined;
       this.#db.prepare('DELETE FROM objects WHERE bucket = ? AND key = ?').run(bucket, key);
-      return objectFromRow(row);
+      return readableOrUndefined(row);
     });
   }
 
@@ -187,6 +187,7 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
+  /** Throws if a row cannot be read: then no blob may be declared an orphan. */
   async allBlobIds(): Promise<Set<string>> {
     const ids = new Set<string>(this.#db.prepare('SELECT blob_id FROM parts').pluck().all() as string[]);
     for (const segments of this.#db.prepare('SELECT segments FROM objects').pluck().iterate() as Iterable<string>) {
@@ -198,5 +199,17 @@ export class SqliteMetadataStore implements MetadataStore {
   async close(): Promise<void> {
     await this.#batch.close();
     this.#db.close();
+  }
+}
+
+/**
+ * A replaced or deleted row whose columns no longer parse (damaged metadata) must not block the
+ * overwrite or delete that repairs it: its blobs are then unknown and left to the start-up sweep.
+ */
+function readableOrUndefined(row: ObjectRow): ObjectRecord | undefined {
+  try {
+    return objectFromRow(row);
+  } catch {
+    return undefined;
   }
 }
