@@ -72,6 +72,12 @@ export function createS3Api(services: S3Services, credentials: CredentialStore, 
       response = result;
     } catch (error) {
       response = errorResponse(toS3Error(error, services, requestId), resource, requestId);
+      // A body the handler stopped reading (storage failed mid-write) would hold the keep-alive
+      // connection: discard the rest so the connection stays usable for the next request.
+      if (!req.complete) {
+        req.unpipe();
+        req.resume();
+      }
     }
     try {
       await writeResponse(req, res, response);
