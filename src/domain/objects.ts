@@ -95,7 +95,11 @@ export class ObjectService {
     try {
       replaced = await this.#metadata.putObject(record);
     } catch (error) {
-      await Promise.all(newBlobIds.map((id) => this.#blobs.delete(id)));
+      // A store that committed but could not confirm durability marks the error `committed`:
+      // the record then points at the new blobs, which must stay.
+      if ((error as { committed?: boolean } | undefined)?.committed !== true) {
+        await Promise.all(newBlobIds.map((id) => this.#blobs.delete(id)));
+      }
       throw error;
     }
     if (replaced) await this.freeSegments(replaced.segments);

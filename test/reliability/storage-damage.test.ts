@@ -16,13 +16,6 @@ import { withServer } from './harness/suite.ts';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'damage';
-const START_TODO = 'BUG: one row whose segments JSON does not parse stops the server from starting at all: ' +
-  'the start-up sweep (app.ts → SqliteMetadataStore.allBlobIds) JSON.parses every row and throws';
-const EMFILE_TODO = 'BUG: one EMFILE at the first metadata write breaks every later write (CommitBatcher caches the rejected ' +
-  'open() of the WAL), and each of those writes is committed although answered 500; for file-backed objects ' +
-  'ObjectService.commit then deletes the blob the committed row points to';
-const OVERWRITE_TODO = 'BUG: a row that does not parse can be neither overwritten nor deleted (500): ' +
-  'SqliteMetadataStore #upsertObject / deleteObject parse the previous row before replacing it';
 
 test('storage fault: a vanished blob file', { timeout: 5 * 60_000 }, async (t) => {
   await withServer('vanished', {}, async (managed) => {
@@ -96,7 +89,7 @@ test('storage fault: corrupted metadata rows', { timeout: 5 * 60_000 }, async (t
     update.run({ bucket: BUCKET, key: headersRow.key, segments: null, encryption: null, headers: '{"contentType":' });
 
     let startError = '';
-    await t.test('the server starts although one segments row does not parse', { todo: START_TODO }, async () => {
+    await t.test('the server starts although one segments row does not parse', async () => {
       try {
         await managed.start();
       } catch (error) {
@@ -130,7 +123,7 @@ test('storage fault: corrupted metadata rows', { timeout: 5 * 60_000 }, async (t
       assert.ok(isAlive(managed.pid));
     });
 
-    await t.test('a corrupted row can be overwritten and deleted', { todo: OVERWRITE_TODO }, async () => {
+    await t.test('a corrupted row can be overwritten and deleted', async () => {
       const renewed: Written = { key: headersRow.key, data: bytesOf('c3b', 500) };
       const o = await client.call({ method: 'PUT', path: objectPath(BUCKET, renewed.key), body: renewed.data });
       assert.equal(o.kind === 'response' && o.status, 200, `overwrite: ${describeOutcome(o)}`);
@@ -171,7 +164,7 @@ test('storage fault: file descriptors run out at the first write', { timeout: 5 
     client.close();
     assert.ok(isAlive(managed.pid));
 
-    await t.test('a write refused for lack of descriptors has no effect; writes work once descriptors are back', { todo: EMFILE_TODO }, async () => {
+    await t.test('a write refused for lack of descriptors has no effect; writes work once descriptors are back', async () => {
       assert.ok(during.kind === 'response' && during.status >= 500, `refused write: ${describeOutcome(during)}`);
       assert.equal(duringNow.kind === 'response' && duringNow.status, 404, `the refused write must not be stored: ${describeOutcome(duringNow)}`);
       assert.equal(answers.small.kind === 'response' && answers.small.status, 200, `small PUT afterwards: ${describeOutcome(answers.small)}`);

@@ -17,8 +17,6 @@ const BUCKET = 'faults';
 const FULL = [507, 503];
 
 /** Bug found by this suite: see docs/reliability.md, "Findings". */
-const SQLITE_FULL_TODO = 'BUG: a metadata write on a full disk fails with SQLITE_FULL, which s3/s3-api.ts toS3Error does not map: 500 InternalError instead of 507';
-const STUCK_CONNECTION_TODO = 'BUG: an error before the request body is read (open() of the temp file fails) leaves the keep-alive connection stuck: the next request on it stalls ~5 s, then ECONNRESET';
 
 test('storage fault: full disk', { timeout: 5 * 60_000 }, async (t) => {
   const fs = smallFilesystem(16);
@@ -59,7 +57,7 @@ test('storage fault: full disk', { timeout: 5 * 60_000 }, async (t) => {
       assert.deepEqual(await damaged(client, BUCKET, precious), []);
     });
 
-    await t.test('metadata writes answer 507 when not one byte is left', { todo: SQLITE_FULL_TODO }, async () => {
+    await t.test('metadata writes answer 507 when not one byte is left', async () => {
       filler = fillUp(fs.path);
       const answers: Record<string, Outcome> = {
         'small PUT (inline)': await put(client, BUCKET, { key: 'tiny', data: bytesOf('t', 10) }),
@@ -128,7 +126,7 @@ test('storage fault: data folder turns read-only', { timeout: 5 * 60_000 }, asyn
       assert.ok(isAlive(managed.pid));
     });
 
-    await t.test('the connection that got the error stays usable', { todo: STUCK_CONNECTION_TODO }, async () => {
+    await t.test('the connection that got the error stays usable', async () => {
       const client = new S3Http(server, 1);
       const refused = await put(client, BUCKET, { key: 'ro/blob2', data: bytesOf('r2', 300_000) });
       const started = Date.now();

@@ -36,7 +36,7 @@ export class CommitBatcher {
 
   #commit(batch: Pending[]): Outcome[] {
     const outcomes: Outcome[] = [];
-    // NORMAL: the commit itself does not fsync (it would block the event loop); #sync does it.
+    // NORMAL: the commit itself does not fsync (it would block the event loop); #flush then does.
     this.#db.pragma('synchronous = NORMAL');
     try {
       this.#db.transaction(() => {
@@ -54,10 +54,17 @@ export class CommitBatcher {
     return outcomes;
   }
 
-  /** fdatasync of the WAL: after it, the committed frames survive a power cut (as with synchronous=FULL). */
-  async #sync(): Promise<void> {
-    this.#wal ??= open(`${this.#db.name}-wal`, 'r');
-    await (await this.#wal).datasync();
+  /** The WAL file, opened before anything is committed, so failing to open it changes nothing. */
+  async #walHandle(): Promise<FileHandle> {
+    if (!this.#wal) {
+      // A failed open (EMFILE, say) must not be remembered: the next batch tries again.
+      const opening = open(`${this.#db.name}-wal`, 'r');
+      this.#wal = opening;
+      opening.catch(() => {
+        if (this.#wal === opening) this.#wal = undefined;
+      });
+    }
+    return this.#wal;
   }
 
   async #flush(): Promise<void> {
@@ -66,8 +73,16 @@ export class CommitBatcher {
     this.#queue = [];
     let outcomes: Outcome[];
     try {
+      const wal = await this.#walHandle();
       outcomes = this.#commit(batch);
-      await this.#sync();
+      try {
+        // fdatasync of the WAL: after it the batch survives a power cut, as with synchronous=FULL.
+        await wal.datasync();
+      } catch (error) {
+        // Committed but not known durable: callers must not undo side effects (e.g. delete blobs).
+        Object.assign(error as object, { committed: true });
+        throw error;
+      }
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
