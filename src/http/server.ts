@@ -37,9 +37,23 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
   server.on('checkContinue', onRequest);
   // A socket idle for 2 minutes mid-request is a stalled client.
   server.on('connection', (socket) => socket.setTimeout(120_000, () => socket.destroy()));
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      // Slow headers: answer and drop the connection; a sender that never reads must not keep it.
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    // A malformed request may still be sending its body: answer, then read and discard for a short
+    // while (a lingering close), so the kernel does not reset the connection before the 400 arrives.
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.on('data', () => undefined);
+    socket.resume();
+    setTimeout(() => socket.destroy(), 5000).unref();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
