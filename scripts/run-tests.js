@@ -22,10 +22,21 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
+// The reliability suites measure time and memory and take a lock so that two never run at once;
+// they run after the rest, one at a time, so no lock wait counts against their timeouts.
 const concurrency = process.env.COFFER_TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const isReliability = (file) => file.split(/[\\/]/).includes('reliability');
+const groups = [
+  { files: files.filter((f) => !isReliability(f)), concurrency },
+  { files: files.filter(isReliability), concurrency: '1' },
+].filter((group) => group.files.length > 0);
+let status = 0;
+for (const group of groups) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${group.concurrency}`, ...group.files],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) status = result.status ?? 1;
+}
+process.exit(status);
