@@ -37,19 +37,25 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
   server.on('checkContinue', onRequest);
   // A socket idle for 2 minutes mid-request is a stalled client.
   server.on('connection', (socket) => socket.setTimeout(120_000, () => socket.destroy()));
+  // Node keeps feeding the bytes that arrive after a parse error to the failed parser, which reports
+  // again: a socket already answered is left to its lingering close, not destroyed mid-answer.
+  const answered = new WeakSet<object>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (answered.has(socket)) return;
     if (!socket.writable) {
       socket.destroy();
       return;
     }
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       // Slow headers: answer and drop the connection; a sender that never reads must not keep it.
+      answered.add(socket);
       socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
     // A malformed request may still be sending its body: answer, then read and discard for a short
     // while (a lingering close), so the kernel does not reset the connection before the 400 arrives.
+    answered.add(socket);
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     socket.on('data', () => undefined);
     socket.resume();

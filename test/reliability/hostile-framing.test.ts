@@ -150,6 +150,21 @@ test('hostile framing over raw sockets', { timeout: pick(6, 40) * 60_000 }, asyn
       assert.equal(codeOf(part10001), 'InvalidArgument');
     });
 
+    await t.test('a malformed request line with a large body in flight still gets its 400', async () => {
+      const body = Buffer.alloc(580_000, 0x3c);
+      const bytes = Buffer.concat([head(['GET /frame/a b HTTP/1.1', 'Host: x', `Content-Length: ${body.length}`]), body]);
+      const outcomes: Record<string, number> = {};
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 20; i++) {
+          const answer = await send(bytes, false);
+          const key = answer.status === undefined ? (answer.timedOut ? 'hang' : 'no answer') : String(answer.status);
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        }
+      }));
+      figures.malformedLineWithBody = outcomes;
+      assert.deepEqual(outcomes, { 400: 160 });
+    });
+
     client.close();
     const errors = internalErrors(managed.output());
     const disconnects = errors.filter((line) => line.includes('Error: aborted'));

@@ -81,7 +81,7 @@ test(`hostile input: ${REQUESTS} fuzzed requests (seed ${seed})`, { timeout: pic
         const code = /<Code>([^<]*)</.exec(answer.body.toString('latin1'))?.[1];
         if (answer.timedOut) return false;
         if (answer.status === undefined) {
-          // Closed without an answer, twice: the refusal of a malformed request was lost (see the todo below).
+          // Closed without an answer, twice: the refusal of a malformed request was lost (checked below).
           silent.push(current.text);
           return true;
         }

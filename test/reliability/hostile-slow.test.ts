@@ -50,7 +50,9 @@ test(`slow-loris: ${4 * PER_KIND} slow or idle connections held ${HOLD_SECONDS} 
     const tls = () => tlsConnect({ host: url.hostname, port: Number(url.port), ca: server.ca, servername: 'localhost' });
     const slowBody = await wireBytes(server, { method: 'PUT', path: '/slow/trickle', query: [], headers: [['content-length', String(1024 * 1024)]], body: Buffer.alloc(0), auth: 'valid', noise: '', family: '' });
     for (let i = 0; i < PER_KIND; i++) {
+      // An attacker that never reads (so never notices the server's FIN) and keeps sending.
       const headers = track('trickled headers', tls());
+      headers.socket.pause();
       headers.socket.once('secureConnect', () => {
         headers.socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n');
         headers.timer = setInterval(() => headers.socket.write(`X-${i}: y\r\n`), 1000);

@@ -7,7 +7,10 @@ import { S3Http, describeOutcome, objectPath } from './client.ts';
 import { bytesOf, sha256 } from './common.ts';
 import { strangeFiles } from './data-folder.ts';
 
-/** Milliseconds for `rounds` of PUT 64 KiB + GET (verified) on a keep-alive connection; the best of `tries`. */
+/**
+ * Milliseconds for `rounds` of PUT 64 KiB + GET (verified) on a keep-alive connection; the best of `tries`,
+ * because other suites share this machine and the best run is the one least disturbed by them.
+ */
 export async function timeNormalBatch(server: TestServer, bucket: string, rounds = 40, tries = 2): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
   for (let attempt = 0; attempt < tries; attempt++) {
