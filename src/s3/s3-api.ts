@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { CredentialStore } from '../domain/access.ts';
+import type { CredentialRecord, CredentialStore } from '../domain/access.ts';
 import { S3Error, isS3Error } from '../domain/errors.ts';
 import { isIntegrityFailure } from '../domain/sse-c.ts';
 import { authenticateRequest, type AuthContext } from './auth/index.ts';
@@ -30,19 +30,26 @@ function isSecure(req: IncomingMessage, trustedProxies: ReadonlySet<string>): bo
   return trustedProxies.has(remote) && req.headers['x-forwarded-proto'] === 'https';
 }
 
-export function createS3Api(services: S3Services, credentials: CredentialStore, options: S3ApiOptions) {
-  const lookupSecret = async (accessKeyId: string) => (await credentials.lookup(accessKeyId))?.secret;
+// Request ids need to be unique, not secret: a random per-process prefix and a counter.
+const requestIdPrefix = randomBytes(4).toString('hex').toUpperCase();
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % 0x100000000;
+  return requestIdPrefix + requestCounter.toString(16).toUpperCase().padStart(8, '0');
+}
 
+export function createS3Api(services: S3Services, credentials: CredentialStore, options: S3ApiOptions) {
   async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, address: S3Address): Promise<S3Response & { operation: string }> {
     const method = req.method ?? 'GET';
+    // The credential that verified the signature is the one whose principal acts: looked up once.
+    let credential: CredentialRecord | undefined;
     const auth: AuthContext | undefined = await authenticateRequest(
       { method, rawPath: address.rawPath, rawQuery: address.rawQuery, headers: req.headers },
-      lookupSecret,
+      async (accessKeyId) => (credential = await credentials.lookup(accessKeyId))?.secret,
       { region: options.region, now: new Date() },
     );
     if (!auth) throw new S3Error('AccessDenied', 'Anonymous access is not allowed.');
-    const credential = await credentials.lookup(auth.accessKeyId);
-    if (!credential) throw new S3Error('InvalidAccessKeyId');
+    if (!credential || credential.accessKeyId !== auth.accessKeyId) throw new S3Error('InvalidAccessKeyId');
     const operation = resolveOperation({ method, bucket: address.bucket, key: address.key, query: address.query, headers: req.headers });
     const handler = operation === undefined ? undefined : handlers[operation];
     if (!operation || !handler) throw new S3Error('MethodNotAllowed');
@@ -57,7 +64,7 @@ export function createS3Api(services: S3Services, credentials: CredentialStore, 
 
   return async function handleS3Request(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
-    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const requestId = nextRequestId();
     res.setHeader('x-amz-request-id', requestId);
     res.setHeader('x-amz-id-2', requestId);
     res.setHeader('server', 'Coffer');

@@ -28,6 +28,8 @@ export interface StartOptions {
   dataDir?: string;
   env?: Record<string, string>;
   args?: string[];
+  /** Options for node itself, before the script (e.g. --cpu-prof to profile a run). */
+  nodeArgs?: string[];
 }
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -39,7 +41,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const adminPassword = options.env?.COFFER_ADMIN_PASSWORD ?? 'coffer-test-admin-password-0123456789';
   const args = ['bin/coffer.js', 'serve', '--port', '0', '--data-dir', dataDir, '--identity-port', '0', '--key-manager-port', '0', ...(options.args ?? [])];
   if (options.plainHttp) args.push('--plain-http');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -23,6 +23,18 @@ export function hmacSha256(key: Uint8Array, data: string): Buffer {
  * The intermediate key holding the secret is wiped after use.
  */
 export function deriveSigningKey(secret: Secret, shortDate: string, region: string, service = 's3'): Buffer {
+  const memo = signingKeys.get(secret);
+  if (memo && memo.scope === `${shortDate}/${region}/${service}`) return memo.key;
+  const key = computeSigningKey(secret, shortDate, region, service);
+  signingKeys.set(secret, { scope: `${shortDate}/${region}/${service}`, key });
+  return key;
+}
+
+// The signing key changes once a day: derived once per credential and day, not per request. Held
+// weakly by the Secret it comes from, so it lives no longer than the credential cache keeps that.
+const signingKeys = new WeakMap<Secret, { scope: string; key: Buffer }>();
+
+function computeSigningKey(secret: Secret, shortDate: string, region: string, service: string): Buffer {
   const seed = Buffer.concat([Buffer.from('AWS4', 'utf8'), secret.reveal()]);
   try {
     const kDate = hmacSha256(seed, shortDate);

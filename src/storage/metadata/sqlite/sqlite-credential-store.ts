@@ -5,6 +5,8 @@ import type { CredentialRecord, CredentialStore, Principal } from '../../../doma
 import type { Secret } from '../../../util/secret.ts';
 
 const PURPOSE = 's3-secret-key';
+/** Opened secrets kept per sealed text: every S3 request looks its credential up. */
+const OPENED_CACHE_LIMIT = 1024;
 
 interface CredentialRow {
   access_key: string; sealed_secret: string; user_id: string; project_id: string; display_name: string;
@@ -13,6 +15,9 @@ interface CredentialRow {
 export class SqliteCredentialStore implements CredentialStore {
   readonly #db: Database.Database;
   readonly #masterKey: Secret;
+  // Keyed by the sealed text, so a replaced or deleted credential can never be served from here:
+  // the row is still read on every request, only the AES-GCM opening is saved.
+  readonly #opened = new Map<string, Secret>();
 
   constructor(db: Database.Database, masterKey: Secret) {
     this.#db = db;
@@ -24,9 +29,19 @@ export class SqliteCredentialStore implements CredentialStore {
     if (!row) return undefined;
     return {
       accessKeyId: row.access_key,
-      secret: openWithMasterKey(this.#masterKey, PURPOSE, row.sealed_secret),
+      secret: this.#open(row.sealed_secret),
       principal: { userId: row.user_id, projectId: row.project_id, displayName: row.display_name },
     };
+  }
+
+  #open(sealed: string): Secret {
+    let secret = this.#opened.get(sealed);
+    if (!secret) {
+      secret = openWithMasterKey(this.#masterKey, PURPOSE, sealed);
+      if (this.#opened.size >= OPENED_CACHE_LIMIT) this.#opened.clear();
+      this.#opened.set(sealed, secret);
+    }
+    return secret;
   }
 
   async save(accessKeyId: string, secret: Secret, principal: Principal): Promise<void> {
