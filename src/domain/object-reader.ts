@@ -52,6 +52,8 @@ export function plainSliceOpener(readStored: StoredBytesReader): SliceOpener {
 
 /** One stream over the slices in order; each stored stream is opened only when reached. */
 export function concatenateSlices(slices: SegmentSlice[], open: SliceOpener): Readable {
+  // One slice (most objects): its own stream, without a generator layer between it and the socket.
+  if (slices.length === 1 && slices[0]) return open(slices[0]);
   async function* generate(): AsyncGenerator<Buffer> {
     for (const slice of slices) {
       const stream = open(slice);

@@ -119,6 +119,15 @@ export class ObjectService {
     return record;
   }
 
+  /**
+   * The bytes of a plain object stored inline, as one buffer: small GETs skip the stream machinery
+   * and go out in a single write. Undefined for anything else (stored in a blob, or encrypted).
+   */
+  inlineBytes(record: ObjectRecord, range: ByteRange | undefined, dataKey: Secret | undefined): Buffer | undefined {
+    if (dataKey || record.encryption || !record.inlineData || record.segments.length !== 1) return undefined;
+    return range ? record.inlineData.subarray(range.start, range.endInclusive + 1) : record.inlineData;
+  }
+
   /** The bytes of a range (or the whole object), decrypted when a data key is given. */
   read(record: ObjectRecord, range: ByteRange | undefined, dataKey: Secret | undefined): Readable {
     const slices = sliceSegments(record, range);

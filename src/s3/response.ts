@@ -1,6 +1,7 @@
 // The value every S3 handler returns, and the one function that writes it to the socket.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface S3Response {
@@ -40,21 +41,19 @@ export async function writeResponse(req: IncomingMessage, res: ServerResponse, r
 /**
  * Waits for a body stream's first bytes before anything is sent, so a failure to open or
  * authenticate the start of an object (vanished file, tampered first chunk) becomes a proper
- * error response instead of a cut connection after a 200.
+ * error response instead of a cut connection after a 200. The stream itself is passed on
+ * untouched (no re-wrapping: every layer costs on large GETs), or, when all its bytes are
+ * already buffered (small objects), as one buffer that goes out with the headers in one write.
  */
 export async function primeBody(response: S3Response): Promise<S3Response> {
   const body = response.body;
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return response;
-  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await iterator.next();
-  async function* replay(): AsyncGenerator<Buffer> {
-    if (first.done) return;
-    yield first.value;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
+  await once(body, 'readable');
+  const declared = Number(response.headers['content-length']);
+  if (body.readableLength > 0 && body.readableLength === declared) {
+    const whole = body.read() as Buffer;
+    body.destroy();
+    return { ...response, body: whole };
   }
-  return { ...response, body: Readable.from(replay(), { objectMode: false }) };
+  return response;
 }

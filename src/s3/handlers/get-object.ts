@@ -57,7 +57,7 @@ async function readObject(ctx: S3Context, withBody: boolean): Promise<S3Response
   return {
     status: partial ? 206 : 200,
     headers,
-    body: withBody ? ctx.services.objects.read(record, range, dataKey) : undefined,
+    body: withBody ? (ctx.services.objects.inlineBytes(record, range, dataKey) ?? ctx.services.objects.read(record, range, dataKey)) : undefined,
   };
 }
 
