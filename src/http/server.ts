@@ -27,7 +27,14 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
     keepAliveTimeout: 5_000,
     maxHeaderSize: 16 * 1024,
   };
+  // While draining, each answer closes its connection, so keep-alive clients move on at once
+  // instead of being served on an open connection until it goes idle.
+  let closing = false;
+  const unanswered = new Set<ServerResponse>();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader('connection', 'close');
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
     handler(req, res).catch(() => res.destroy());
   };
   const server = options.tls
@@ -72,6 +79,8 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
