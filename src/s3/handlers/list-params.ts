@@ -18,8 +18,9 @@ export function keyEncoder(query: URLSearchParams): (text: string) => string {
 
 export const encodeToken = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
 
-export function decodeToken(token: string): string {
-  const key = Buffer.from(token, 'base64url').toString('utf8');
-  if (token === '' || encodeToken(key) !== token) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect');
+/** A continuation token is the next key in base64url: public, compared as plain text. */
+export function decodeToken(continuation: string): string {
+  const key = Buffer.from(continuation, 'base64url').toString('utf8');
+  if (continuation === '' || encodeToken(key) !== continuation) throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect');
   return key;
 }
