@@ -2,7 +2,7 @@
 // data untouched, and no trace of the customer key (raw, base64 or MD5) is stored or logged.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync, truncateSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -47,6 +47,7 @@ describe('SSE-C at rest', () => {
   });
   after(async () => {
     await server.stop();
+    rmSync(server.dataDir, { recursive: true, force: true });
   });
 
   it('a flipped, truncated or swapped ciphertext is never served as plaintext', async () => {
@@ -76,6 +77,28 @@ describe('SSE-C at rest', () => {
     const untouched = await rawRequest(server, { method: 'GET', path: `/${bucket}/flip`, headers: { ...trio(key), range: `bytes=${2 * CHUNK}-${2 * CHUNK + 9}` } });
     assert.equal(untouched.status, 206, 'chunks that were not touched still read');
     assert.ok(untouched.body.equals(data.subarray(2 * CHUNK, 2 * CHUNK + 10)));
+  });
+
+  it('wrapped keys swapped between two objects open neither', async () => {
+    // Same customer key on both: only the binding of each wrapped key to its object stops the swap.
+    const data = { a: randomBytes(3 * CHUNK), b: randomBytes(100) };
+    for (const [name, body] of Object.entries(data)) assert.equal((await put(`wrapped-${name}`, body)).status, 200);
+    await server.kill('SIGTERM');
+    const db = new Database(join(server.dataDir, 'metadata.sqlite'));
+    const wrappedKeyOf = (name: string) => (db.prepare('SELECT encryption FROM objects WHERE key = ?').get(name) as { encryption: string }).encryption;
+    const [a, b] = [wrappedKeyOf('wrapped-a'), wrappedKeyOf('wrapped-b')];
+    db.prepare('UPDATE objects SET encryption = ? WHERE key = ?').run(b, 'wrapped-a');
+    db.prepare('UPDATE objects SET encryption = ? WHERE key = ?').run(a, 'wrapped-b');
+    db.close();
+    server = await startServer({ dataDir: server.dataDir });
+    for (const name of ['a', 'b']) {
+      const res = await fetchAll(server, `/${bucket}/wrapped-${name}`, trio(key));
+      assert.ok(!(res instanceof Error), `wrapped-${name}: refused with an answer, not a cut`);
+      const { status, body } = res as { status: number; body: Buffer };
+      assert.ok(status >= 400, `wrapped-${name}: answered ${status}`);
+      assert.equal(body.indexOf(data.b.subarray(0, 32)), -1, 'no plaintext in the answer');
+      assert.equal(body.indexOf(data.a.subarray(0, 32)), -1, 'no plaintext in the answer');
+    }
   });
 
   it('rotation re-wraps the key without rewriting the data file', async () => {
