@@ -1,7 +1,7 @@
 // What every key-manager (Barbican v1) handler receives and returns; the services come from app.ts.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { KeyStoreActor, KeyStoreService } from '../domain/identity/key-store.ts';
 import type { TokenContext } from '../domain/identity/model.ts';
+import type { ApiResponse, RequestBase } from '../http/json-api.ts';
 import type { Logger } from '../util/logger.ts';
 
 export interface BarbicanServices {
@@ -16,22 +16,11 @@ export interface BarbicanServices {
   unauthenticated: KeyStoreActor | undefined;
 }
 
-export interface BarbicanResponse {
-  status: number;
-  headers?: Record<string, string>;
-  /** Serialised as JSON. */
-  json?: unknown;
-  /** Raw bytes (a secret payload): sent as is, with the content type in `headers`. */
-  raw?: Buffer;
-}
+/** JSON, or a payload's raw bytes. */
+export type BarbicanResponse = ApiResponse;
 
-export interface BarbicanRequest {
-  method: string;
-  params: Readonly<Record<string, string>>;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** `https://host:port` as the client addressed this listener; secret refs are built on it. */
-  origin: string;
+/** Secret refs are built on `origin`. */
+export interface BarbicanRequest extends RequestBase {
   services: BarbicanServices;
   /** The raw body, size-capped. */
   body(): Promise<Buffer>;
@@ -40,8 +29,3 @@ export interface BarbicanRequest {
 }
 
 export type BarbicanHandler = (request: BarbicanRequest) => Promise<BarbicanResponse>;
-
-export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}

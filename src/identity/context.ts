@@ -1,9 +1,9 @@
 // What every identity handler receives and returns; the services come from app.ts.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthService } from '../domain/identity/auth-service.ts';
 import type { DirectoryService } from '../domain/identity/directory-service.ts';
 import type { Ec2CredentialService } from '../domain/identity/ec2-credentials.ts';
 import type { TokenContext } from '../domain/identity/model.ts';
+import type { ApiResponse, RequestBase } from '../http/json-api.ts';
 import type { Logger } from '../util/logger.ts';
 
 /** Where Coffer's APIs listen, for the service catalog; the host is taken from the request. */
@@ -24,22 +24,10 @@ export interface IdentityServices {
   endpoints(): PublicEndpoints;
 }
 
-export interface ApiResponse {
-  status: number;
-  headers?: Record<string, string>;
-  /** Serialised as JSON; absent for 204 and HEAD. */
-  json?: unknown;
-}
+export type { ApiResponse };
 
-export interface IdentityRequest {
-  method: string;
-  params: Readonly<Record<string, string>>;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** `https://host:port` as the client addressed this listener. */
-  origin: string;
-  /** The host name the client used (catalog URLs use it with each listener's port). */
-  hostname: string;
+/** `hostname` is what catalog URLs use, with each listener's port. */
+export interface IdentityRequest extends RequestBase {
   services: IdentityServices;
   /** The JSON body, size-capped; 400 when it is not JSON. */
   body(): Promise<unknown>;
@@ -48,9 +36,3 @@ export interface IdentityRequest {
 }
 
 export type IdentityHandler = (request: IdentityRequest) => Promise<ApiResponse>;
-
-/** A header's single value (the first one when repeated). */
-export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}

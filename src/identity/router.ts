@@ -1,4 +1,6 @@
-// The identity routes as data: method + path pattern → handler. Matching is pure (tested alone).
+// The identity routes as data: method + path pattern → handler. Matching (pure, tested alone) is
+// the shared pipeline's, re-exported so the table and its matcher are found together.
+import type { Route as JsonRoute } from '../http/json-api.ts';
 import type { IdentityHandler } from './context.ts';
 import { createEc2Credential, deleteEc2Credential, getEc2Credential, listEc2Credentials } from './handlers/ec2-credentials.ts';
 import { createProject, getProject, listProjects, listUserProjects } from './handlers/projects.ts';
@@ -7,12 +9,9 @@ import { getCatalog, issueToken, listAuthProjects, revokeToken, validateToken } 
 import { changePassword, createUser, getUser, listUsers, updateUser } from './handlers/users.ts';
 import { getVersion, listVersions } from './handlers/versions.ts';
 
-export interface Route {
-  method: string;
-  /** Segments; `:name` captures one path segment. */
-  pattern: string;
-  handler: IdentityHandler;
-}
+export { matchRoute } from '../http/json-api.ts';
+
+export type Route = JsonRoute<IdentityHandler>;
 
 export const routes: readonly Route[] = [
   { method: 'GET', pattern: '/', handler: listVersions },
@@ -43,42 +42,3 @@ export const routes: readonly Route[] = [
   { method: 'GET', pattern: '/v3/users/:userId/credentials/OS-EC2/:accessKey', handler: getEc2Credential },
   { method: 'DELETE', pattern: '/v3/users/:userId/credentials/OS-EC2/:accessKey', handler: deleteEc2Credential },
 ];
-
-export type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'method-not-allowed'; allow: string[] }
-  | { kind: 'not-found' };
-
-function segments(path: string): string[] {
-  return path.split('/').filter((s) => s.length > 0);
-}
-
-function matchPattern(pattern: string, parts: string[]): Record<string, string> | undefined {
-  const expected = segments(pattern);
-  if (expected.length !== parts.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, want] of expected.entries()) {
-    const got = parts[i] ?? '';
-    if (want.startsWith(':')) params[want.slice(1)] = got;
-    else if (want !== got) return undefined;
-  }
-  return params;
-}
-
-/** Finds the route for a decoded path (a trailing slash is ignored, as Keystone does). */
-export function matchRoute(table: readonly Route[], method: string, path: string): RouteMatch {
-  let parts: string[];
-  try {
-    parts = segments(path).map((s) => decodeURIComponent(s));
-  } catch {
-    return { kind: 'not-found' };
-  }
-  const allow: string[] = [];
-  for (const route of table) {
-    const params = matchPattern(route.pattern, parts);
-    if (!params) continue;
-    if (route.method === method) return { kind: 'found', route, params };
-    allow.push(route.method);
-  }
-  return allow.length > 0 ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };
-}

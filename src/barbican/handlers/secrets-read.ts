@@ -1,7 +1,8 @@
 // Reading secrets: metadata (or, legacy, the payload by Accept), the payload, and the paged list.
 import { IdentityError } from '../../domain/identity/model.ts';
 import type { SecretFilter } from '../../domain/identity/ports.ts';
-import { headerValue, type BarbicanRequest, type BarbicanResponse } from '../context.ts';
+import { headerValue } from '../../http/json-api.ts';
+import type { BarbicanRequest, BarbicanResponse } from '../context.ts';
 import { negotiatePayloadType, wantsLegacyPayload } from '../payload.ts';
 import { secretView } from '../views.ts';
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { NewSecret } from '../../domain/identity/key-store.ts';
 import { IdentityError } from '../../domain/identity/model.ts';
 import { Secret } from '../../util/secret.ts';
-import { headerValue, type BarbicanRequest, type BarbicanResponse } from '../context.ts';
+import { headerValue, parseJson, requireJsonType } from '../../http/json-api.ts';
+import type { BarbicanRequest, BarbicanResponse } from '../context.ts';
 import { decodePayload, parseExpiration, payloadContentType } from '../payload.ts';
 import { secretRef } from '../views.ts';
 
@@ -21,14 +22,8 @@ const createSchema = z.object({
 });
 
 function parseCreate(raw: Buffer, contentType: string | undefined): NewSecret {
-  if (!/^application\/json\b/i.test(contentType ?? '')) throw new IdentityError('UnsupportedMediaType', 'The request body must be application/json.');
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new IdentityError('BadRequest', 'The request body is not valid JSON.');
-  }
-  const parsed = createSchema.safeParse(value);
+  requireJsonType(contentType);
+  const parsed = createSchema.safeParse(parseJson(raw));
   if (!parsed.success) {
     const fields = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.code}`);
     throw new IdentityError('BadRequest', `Provided object does not match schema 'Secret' (${fields.join('; ')}).`);

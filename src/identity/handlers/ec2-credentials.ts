@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { IdentityError } from '../../domain/identity/model.ts';
 import type { ApiResponse, IdentityRequest } from '../context.ts';
-import { parseBody } from '../http-io.ts';
+import { parseBody } from '../parse-body.ts';
 import { ec2View } from '../views.ts';
 
 const createSchema = z.object({ tenant_id: z.string().optional(), project_id: z.string().optional() });

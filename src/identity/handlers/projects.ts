@@ -1,7 +1,7 @@
 // /v3/projects: create (admin), list (admin: all; others: their own), show.
 import { z } from 'zod';
 import type { ApiResponse, IdentityRequest } from '../context.ts';
-import { parseBody } from '../http-io.ts';
+import { parseBody } from '../parse-body.ts';
 import { projectView } from '../views.ts';
 
 const createSchema = z.object({

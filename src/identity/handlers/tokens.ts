@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { ProjectScope } from '../../domain/identity/auth-service.ts';
 import { IdentityError, isAdmin } from '../../domain/identity/model.ts';
 import { Secret } from '../../util/secret.ts';
-import { headerValue, type ApiResponse, type IdentityRequest } from '../context.ts';
-import { parseBody } from '../http-io.ts';
+import { headerValue } from '../../http/json-api.ts';
+import type { ApiResponse, IdentityRequest } from '../context.ts';
+import { parseBody } from '../parse-body.ts';
 import { catalogView, projectView, tokenView } from '../views.ts';
 
 const domainRef = z.object({ id: z.string().optional(), name: z.string().optional() });

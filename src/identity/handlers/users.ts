@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Secret } from '../../util/secret.ts';
 import type { ApiResponse, IdentityRequest } from '../context.ts';
-import { parseBody } from '../http-io.ts';
+import { parseBody } from '../parse-body.ts';
 import { userView } from '../views.ts';
 
 const createSchema = z.object({
