@@ -180,7 +180,8 @@ export function requestOrigin(req: IncomingMessage, listenerUrl: string): { orig
   const scheme = listenerUrl.startsWith('https:') ? 'https' : 'http';
   const raw = req.headers.host;
   // Anything else in Host (userinfo, paths, spaces) must not end up in the URLs we hand out.
-  const host = raw && HOST_HEADER.test(raw) ? raw : new URL(listenerUrl).host;
+  const fallback = new URL(listenerUrl).host;
+  const host = raw && HOST_HEADER.test(raw) && URL.canParse(`http://${raw}`) ? raw : fallback;
   return { origin: `${scheme}://${host}`, hostname: new URL(`http://${host}`).hostname };
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createJsonApi, HttpError, readBody, readJson, type ApiResponse, type Dialect, type RequestBase } from '../../src/http/json-api.ts';
+import { createJsonApi, HttpError, readBody, readJson, requestOrigin, type ApiResponse, type Dialect, type RequestBase } from '../../src/http/json-api.ts';
 import type { Logger } from '../../src/util/logger.ts';
 
 interface TestRequest extends RequestBase {
@@ -111,5 +111,16 @@ describe('HttpError', () => {
   it('is a problem of the plumbing: status, title, message', () => {
     const error = new HttpError(413, 'Request Entity Too Large', 'Too big.');
     assert.deepEqual([error.status, error.title, error.message, error instanceof Error], [413, 'Request Entity Too Large', 'Too big.', true]);
+  });
+});
+
+describe('requestOrigin', () => {
+  const withHost = (host: string | undefined) => ({ headers: host === undefined ? {} : { host } }) as http.IncomingMessage;
+  it('uses a plain Host header, and the listener for anything it could not parse', () => {
+    const listener = 'https://127.0.0.1:5000';
+    assert.deepEqual(requestOrigin(withHost('keys.example:8443'), listener), { origin: 'https://keys.example:8443', hostname: 'keys.example' });
+    for (const odd of [undefined, 'a:99999', 'user@host', 'a b', 'h/x']) {
+      assert.deepEqual(requestOrigin(withHost(odd), listener), { origin: listener, hostname: '127.0.0.1' }, `Host: ${odd}`);
+    }
   });
 });
