@@ -1,28 +1,10 @@
 // Raw HTTP(S) requests to a test server, optionally SigV4-signed, for malformed or hand-made input.
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { TestServer } from './server.ts';
-
-/** SHA-256 / HMAC-SHA256 with the interface the smithy signer expects. */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const toBytes = (data: SourceData): string | Buffer =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-
-class NodeSha256 {
-  readonly #hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
-  }
-  update(data: SourceData): void {
-    this.#hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.#hash.digest();
-  }
-}
+import { s3Signer } from './smithy-signer.ts';
 
 export interface RawRequest {
   method: string;
@@ -44,10 +26,7 @@ export interface RawResponse {
 }
 
 export function signer(server: TestServer, secretKey?: string): SignatureV4 {
-  return new SignatureV4({
-    service: 's3', region: 'us-east-1', sha256: NodeSha256, uriEscapePath: false, applyChecksum: false,
-    credentials: { accessKeyId: server.accessKey, secretAccessKey: secretKey ?? server.secretKey },
-  });
+  return s3Signer('us-east-1', server.accessKey, secretKey ?? server.secretKey);
 }
 
 export async function rawRequest(server: TestServer, req: RawRequest): Promise<RawResponse> {

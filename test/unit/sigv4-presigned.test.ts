@@ -1,15 +1,14 @@
 // Presigned-URL (query-string SigV4) verification, with URLs produced by @smithy/signature-v4's presign.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { authenticateRequest } from '../../src/s3/auth/index.ts';
 import type { IncomingSignedRequest } from '../../src/s3/auth/index.ts';
 import { Secret } from '../../src/util/secret.ts';
 import { S3Error } from '../../src/domain/errors.ts';
+import { rfc3986, s3Signer } from '../helpers/smithy-signer.ts';
 
 const REGION = 'us-west-2';
 const AK = 'AKIAPRESIGN';
@@ -17,29 +16,7 @@ const SK = 'presign/secret+key';
 const WHEN = new Date('2025-06-01T12:00:00Z');
 const lookup = async (id: string) => (id === AK ? Secret.fromString(SK) : undefined);
 
-/** smithy's Checksum interface over node:crypto. */
-class NodeSha256 {
-  readonly #secret: Buffer | undefined;
-  #hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#secret = secret === undefined ? undefined : typeof secret === 'string' ? Buffer.from(secret)
-      : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    this.#hash = this.#fresh();
-  }
-  #fresh(): Hash | Hmac {
-    return this.#secret === undefined ? createHash('sha256') : createHmac('sha256', this.#secret);
-  }
-  update(data: Uint8Array): void { this.#hash.update(data); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.#hash.digest()); }
-  reset(): void { this.#hash = this.#fresh(); }
-}
-
-const signer = new SignatureV4({
-  service: 's3', region: REGION, credentials: { accessKeyId: AK, secretAccessKey: SK },
-  sha256: NodeSha256, uriEscapePath: false, applyChecksum: false,
-});
-
-const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const signer = s3Signer(REGION, AK, SK);
 
 /**
  * Presigns like @aws-sdk/s3-request-presigner: x-amz-content-sha256 UNSIGNED-PAYLOAD is hoisted into the query.
@@ -55,7 +32,7 @@ async function presign(
   });
   const signed = await signer.presign(request, { signingDate: WHEN, expiresIn, unhoistableHeaders: new Set(keepHeaders) });
   const rawQuery = Object.entries(signed.query ?? {})
-    .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
+    .map(([k, v]) => `${rfc3986(k)}=${rfc3986(String(v))}`)
     .join('&');
   const wireHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) wireHeaders[k.toLowerCase()] = v;
@@ -93,7 +70,7 @@ test('without any x-amz-content-sha256 the payload hash defaults to UNSIGNED-PAY
   const signed = await signer.presign(request, {
     signingDate: WHEN, unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']),
   });
-  const rawQuery = Object.entries(signed.query ?? {}).map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
+  const rawQuery = Object.entries(signed.query ?? {}).map(([k, v]) => `${rfc3986(k)}=${rfc3986(String(v))}`).join('&');
   assert.doesNotMatch(rawQuery, /content-sha256/i);
   const ctx = await verify({ method: 'PUT', rawPath: '/b/k', rawQuery, headers: { host: 'h' } });
   assert.equal(ctx?.payloadHash, 'UNSIGNED-PAYLOAD');
@@ -156,8 +133,8 @@ test('tampering with path, any parameter, or the signature is rejected', async (
 test('smithy-presigned URLs for arbitrary keys and parameters verify', async () => {
   const text = fc.string({ unit: 'grapheme', maxLength: 16 });
   await fc.assert(fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }), text, text, async (key, a, b) => {
-    const path = `/b/${key.split('/').map(enc).join('/')}`;
-    assert.ok(await verify(await presign(path, { 'response-cache-control': a, [`x-${enc(b)}`]: '' })));
+    const path = `/b/${key.split('/').map(rfc3986).join('/')}`;
+    assert.ok(await verify(await presign(path, { 'response-cache-control': a, [`x-${rfc3986(b)}`]: '' })));
   }), { numRuns: 80 });
 });
 

@@ -2,16 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { S3Client, PutObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { authenticateRequest } from '../../src/s3/auth/index.ts';
 import type { AuthContext, IncomingSignedRequest } from '../../src/s3/auth/index.ts';
 import { Secret } from '../../src/util/secret.ts';
 import { S3Error } from '../../src/domain/errors.ts';
+import { rfc3986, s3Signer } from '../helpers/smithy-signer.ts';
 
 const REGION = 'eu-central-1';
 const AK = 'AKIDEXAMPLE';
@@ -19,38 +18,15 @@ const SK = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const WHEN = new Date('2025-03-14T15:09:26Z');
 const lookup = async (id: string) => (id === AK ? Secret.fromString(SK) : undefined);
 
-/** smithy's Checksum interface over node:crypto (hash, or HMAC when given a secret). */
-class NodeSha256 {
-  readonly #secret: Buffer | undefined;
-  #hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#secret = secret === undefined ? undefined : typeof secret === 'string' ? Buffer.from(secret)
-      : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
-    this.#hash = this.#fresh();
-  }
-  #fresh(): Hash | Hmac {
-    return this.#secret === undefined ? createHash('sha256') : createHmac('sha256', this.#secret);
-  }
-  update(data: Uint8Array): void { this.#hash.update(data); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.#hash.digest()); }
-  reset(): void { this.#hash = this.#fresh(); }
-}
-
-const signer = new SignatureV4({
-  service: 's3', region: REGION, credentials: { accessKeyId: AK, secretAccessKey: SK },
-  sha256: NodeSha256, uriEscapePath: false, applyChecksum: false,
-});
-
-/** Strict RFC 3986 encoding, as the AWS SDKs put names and values on the wire. */
-const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-const keyPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(enc).join('/')}`;
+const signer = s3Signer(REGION, AK, SK);
+const keyPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(rfc3986).join('/')}`;
 
 /** What node:http would hand the server: lower-case names, latin1 values, only SP/HTAB trimmed (RFC 9110 OWS). */
 function toIncoming(req: { method: string; path: string; query?: Record<string, string | string[] | null>; headers: Record<string, string> }): IncomingSignedRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = Buffer.from(value.replace(/^[ \t]+|[ \t]+$/g, ''), 'utf8').toString('latin1');
   const rawQuery = Object.entries(req.query ?? {})
-    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => (x === null ? enc(k) : `${enc(k)}=${enc(x)}`)))
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => (x === null ? rfc3986(k) : `${rfc3986(k)}=${rfc3986(x)}`)))
     .join('&');
   return { method: req.method, rawPath: req.path, rawQuery, headers };
 }
