@@ -9,6 +9,7 @@ import { IdentityError } from '../../src/domain/identity/model.ts';
 import { openDatabase } from '../../src/storage/metadata/sqlite/open-database.ts';
 import { SqliteSecretStore } from '../../src/storage/metadata/sqlite/sqlite-secret-store.ts';
 import { Secret } from '../../src/util/secret.ts';
+import { identityErrorKind } from '../helpers/errors.ts';
 
 const alice: KeyStoreActor = { projectId: 'p-alice', userId: 'alice', roles: ['member'] };
 const bob: KeyStoreActor = { projectId: 'p-bob', userId: 'bob', roles: ['member'] };
@@ -17,16 +18,6 @@ const reader: KeyStoreActor = { projectId: 'p-alice', userId: 'rita', roles: ['r
 function setup() {
   const db = openDatabase(':memory:');
   return { db, keyStore: new KeyStoreService(new SqliteSecretStore(db, new Secret(Buffer.alloc(32, 7)))) };
-}
-
-async function kind(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IdentityError) return error.kind;
-    throw error;
-  }
-  return 'ok';
 }
 
 describe('key store', () => {
@@ -45,26 +36,26 @@ describe('key store', () => {
   it('hides other projects\' secrets and expired ones', async () => {
     const { keyStore } = setup();
     const secret = await keyStore.create(alice, { name: 'mine', expiration: new Date(Date.now() + 200) });
-    assert.equal(await kind(keyStore.get(bob, secret.id)), 'NotFound');
-    assert.equal(await kind(keyStore.delete(bob, secret.id)), 'NotFound');
+    assert.equal(await identityErrorKind(keyStore.get(bob, secret.id)), 'NotFound');
+    assert.equal(await identityErrorKind(keyStore.delete(bob, secret.id)), 'NotFound');
     assert.equal((await keyStore.list(bob, {}, { offset: 0, limit: 10 })).total, 0);
     assert.equal((await keyStore.get(alice, secret.id)).name, 'mine');
     await new Promise((resolve) => setTimeout(resolve, 250));
-    assert.equal(await kind(keyStore.get(alice, secret.id)), 'NotFound');
+    assert.equal(await identityErrorKind(keyStore.get(alice, secret.id)), 'NotFound');
     assert.equal((await keyStore.list(alice, {}, { offset: 0, limit: 10 })).total, 0);
-    assert.equal(await kind(keyStore.create(alice, { expiration: new Date(Date.now() - 1000) })), 'BadRequest');
+    assert.equal(await identityErrorKind(keyStore.create(alice, { expiration: new Date(Date.now() - 1000) })), 'BadRequest');
   });
 
   it('sets a payload once, and lets readers read only', async () => {
     const { keyStore } = setup();
     const secret = await keyStore.create(alice, { name: 'later' });
-    assert.equal(await kind(keyStore.payload(alice, secret.id)), 'NotFound');
+    assert.equal(await identityErrorKind(keyStore.payload(alice, secret.id)), 'NotFound');
     await keyStore.putPayload(alice, secret.id, Secret.fromString('now'), 'application/octet-stream');
-    assert.equal(await kind(keyStore.putPayload(alice, secret.id, Secret.fromString('again'), 'text/plain')), 'Conflict');
+    assert.equal(await identityErrorKind(keyStore.putPayload(alice, secret.id, Secret.fromString('again'), 'text/plain')), 'Conflict');
     assert.equal((await keyStore.payload(reader, secret.id)).payload.reveal().toString(), 'now');
-    assert.equal(await kind(keyStore.create(reader, { name: 'no' })), 'Forbidden');
-    assert.equal(await kind(keyStore.delete(reader, secret.id)), 'Forbidden');
-    assert.equal(await kind(keyStore.create(alice, { payload: { bytes: Secret.fromString(''), contentType: 'text/plain' } })), 'BadRequest');
+    assert.equal(await identityErrorKind(keyStore.create(reader, { name: 'no' })), 'Forbidden');
+    assert.equal(await identityErrorKind(keyStore.delete(reader, secret.id)), 'Forbidden');
+    assert.equal(await identityErrorKind(keyStore.create(alice, { payload: { bytes: Secret.fromString(''), contentType: 'text/plain' } })), 'BadRequest');
   });
 });
 

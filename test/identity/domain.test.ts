@@ -5,12 +5,13 @@ import { describe, it } from 'node:test';
 import { AuthService } from '../../src/domain/identity/auth-service.ts';
 import { ensureAdmin } from '../../src/domain/identity/bootstrap.ts';
 import { DirectoryService } from '../../src/domain/identity/directory-service.ts';
-import { IdentityError, type TokenContext } from '../../src/domain/identity/model.ts';
+import type { TokenContext } from '../../src/domain/identity/model.ts';
 import { hashPassword, verifyPassword } from '../../src/domain/identity/passwords.ts';
 import { matchRoute, routes } from '../../src/identity/router.ts';
 import { openDatabase } from '../../src/storage/metadata/sqlite/open-database.ts';
 import { SqliteIdentityStore } from '../../src/storage/metadata/sqlite/sqlite-identity-store.ts';
 import { Secret } from '../../src/util/secret.ts';
+import { identityErrorKind } from '../helpers/errors.ts';
 
 const pw = (value: string) => Secret.fromString(value);
 
@@ -21,16 +22,6 @@ async function setup(tokenLifetimeSeconds = 3600) {
   const directory = new DirectoryService(store);
   const admin = (await auth.authenticatePassword({ name: 'admin' }, pw('admin-password'), { name: 'admin' })).context;
   return { store, auth, directory, admin };
-}
-
-async function kind(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IdentityError) return error.kind;
-    throw error;
-  }
-  return 'ok';
 }
 
 describe('passwords', () => {
@@ -69,11 +60,11 @@ describe('tokens', () => {
     const { auth, directory, admin } = await setup();
     const project = await directory.createProject(admin, { name: 'p1' });
     const user = await directory.createUser(admin, { name: 'u1', password: pw('user-password') });
-    assert.equal(await kind(auth.authenticatePassword({ name: 'u1' }, pw('user-password'), { id: project.id })), 'Unauthorized');
+    assert.equal(await identityErrorKind(auth.authenticatePassword({ name: 'u1' }, pw('user-password'), { id: project.id })), 'Unauthorized');
     await directory.grantRole(admin, project.id, user.id, 'member');
     const ok = await auth.authenticatePassword({ name: 'u1' }, pw('user-password'), { id: project.id });
     assert.deepEqual(ok.context.roles, ['member']);
-    assert.equal(await kind(auth.authenticatePassword({ name: 'u1' }, pw('wrong-password'), { id: project.id })), 'Unauthorized');
+    assert.equal(await identityErrorKind(auth.authenticatePassword({ name: 'u1' }, pw('wrong-password'), { id: project.id })), 'Unauthorized');
   });
 });
 
@@ -81,15 +72,15 @@ describe('directory rules', () => {
   it('lets only admins create projects and users; names are unique', async () => {
     const { auth, directory, admin } = await setup();
     const project = await directory.createProject(admin, { name: 'team' });
-    assert.equal(await kind(directory.createProject(admin, { name: 'team' })), 'Conflict');
-    assert.equal(await kind(directory.createProject(admin, { name: 'bad/name' })), 'BadRequest');
+    assert.equal(await identityErrorKind(directory.createProject(admin, { name: 'team' })), 'Conflict');
+    assert.equal(await identityErrorKind(directory.createProject(admin, { name: 'bad/name' })), 'BadRequest');
     const user = await directory.createUser(admin, { name: 'member', password: pw('member-password'), defaultProjectId: project.id });
-    assert.equal(await kind(directory.createUser(admin, { name: 'weak', password: pw('short') })), 'BadRequest');
+    assert.equal(await identityErrorKind(directory.createUser(admin, { name: 'weak', password: pw('short') })), 'BadRequest');
     await directory.grantRole(admin, project.id, user.id, 'member');
     const member: TokenContext = (await auth.authenticatePassword({ name: 'member' }, pw('member-password'), { name: 'team' })).context;
-    assert.equal(await kind(directory.createProject(member, { name: 'mine' })), 'Forbidden');
-    assert.equal(await kind(directory.createUser(member, { name: 'friend' })), 'Forbidden');
-    assert.equal(await kind(directory.getUser(member, 'admin')), 'Forbidden');
+    assert.equal(await identityErrorKind(directory.createProject(member, { name: 'mine' })), 'Forbidden');
+    assert.equal(await identityErrorKind(directory.createUser(member, { name: 'friend' })), 'Forbidden');
+    assert.equal(await identityErrorKind(directory.getUser(member, 'admin')), 'Forbidden');
     assert.deepEqual((await directory.listProjects(member, {})).map((p) => p.name), ['team']);
     assert.deepEqual((await directory.listUsers(member, {})).map((u) => u.name), ['member']);
   });
