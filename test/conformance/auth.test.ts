@@ -6,24 +6,22 @@ import { request } from 'node:https';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { HttpRequest } from '@smithy/protocol-http';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { minioClient, sdkClient, uniqueBucket } from '../helpers/clients.ts';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { minioClient } from '../helpers/clients.ts';
 import { rawRequest, signer, xmlCode } from '../helpers/raw.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 describe('authentication', () => {
   let server: TestServer;
   let s3: S3Client;
   let Bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    Bucket = uniqueBucket('auth');
-    await s3.send(new CreateBucketCommand({ Bucket }));
+    ({ server, s3, bucket: Bucket } = await startServerWithBucket('auth'));
     await s3.send(new PutObjectCommand({ Bucket, Key: 'doc', Body: 'presigned content' }));
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   async function presignedUrl(path: string, expiresIn: number, method = 'GET'): Promise<URL> {

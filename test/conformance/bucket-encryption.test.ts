@@ -4,13 +4,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateBucketCommand, DeleteBucketEncryptionCommand, GetBucketEncryptionCommand, GetObjectCommand,
+  DeleteBucketEncryptionCommand, GetBucketEncryptionCommand, GetObjectCommand,
   PutBucketEncryptionCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { rawRequest, signer } from '../helpers/raw.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 const key = randomBytes(32).toString('base64');
 const sse = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key };
@@ -20,13 +20,10 @@ describe('bucket encryption configuration', () => {
   let s3: S3Client;
   let Bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    Bucket = uniqueBucket('enc');
-    await s3.send(new CreateBucketCommand({ Bucket }));
+    ({ server, s3, bucket: Bucket } = await startServerWithBucket('enc'));
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   it('has no configuration until one is put', async () => {

@@ -3,25 +3,22 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
-  CopyObjectCommand, CreateBucketCommand, GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client,
+  CopyObjectCommand, GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import { errorCode } from '../helpers/errors.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 describe('copy and attributes', () => {
   let server: TestServer;
   let s3: S3Client;
   let Bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    Bucket = uniqueBucket('copy');
-    await s3.send(new CreateBucketCommand({ Bucket }));
+    ({ server, s3, bucket: Bucket } = await startServerWithBucket('copy'));
     await s3.send(new PutObjectCommand({ Bucket, Key: 'src file+1', Body: 'source bytes', ContentType: 'text/x-source', Metadata: { a: '1' } }));
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   const source = () => `${Bucket}/${encodeURIComponent('src file+1')}`;

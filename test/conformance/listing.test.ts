@@ -4,10 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateBucketCommand, ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
+import { uniqueBucket } from '../helpers/clients.ts';
 import { errorCode } from '../helpers/errors.ts';
 import { rawRequest } from '../helpers/raw.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 const keys = ['a/1', 'a/2', 'a/b/3', 'b/4', 'c', 'd+e f', 'z/ü'];
 
@@ -16,14 +17,11 @@ describe('listing', () => {
   let s3: S3Client;
   let Bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    Bucket = uniqueBucket('list');
-    await s3.send(new CreateBucketCommand({ Bucket }));
+    ({ server, s3, bucket: Bucket } = await startServerWithBucket('list'));
     for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   it('lists everything in byte order', async () => {

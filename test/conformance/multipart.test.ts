@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
   GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand,
   UploadPartCommand, UploadPartCopyCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import { errorCode, errorStatus } from '../helpers/errors.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 const MiB = 1024 * 1024;
 const md5 = (data: Buffer) => createHash('md5').update(data).digest();
@@ -20,13 +20,10 @@ describe('multipart uploads', () => {
   let s3: S3Client;
   let Bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    Bucket = uniqueBucket('mp');
-    await s3.send(new CreateBucketCommand({ Bucket }));
+    ({ server, s3, bucket: Bucket } = await startServerWithBucket('mp'));
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   async function upload(Key: string, parts: Buffer[]) {

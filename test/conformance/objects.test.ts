@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand,
+  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand,
   ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
+import { uniqueBucket } from '../helpers/clients.ts';
 import { errorCode, errorStatus } from '../helpers/errors.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 const md5 = (data: Buffer | string) => createHash('md5').update(data).digest('hex');
 
@@ -18,13 +19,10 @@ describe('objects', () => {
   let s3: S3Client;
   let bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    bucket = uniqueBucket();
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    ({ server, s3, bucket } = await startServerWithBucket());
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   async function getBytes(key: string, extra: Record<string, unknown> = {}) {

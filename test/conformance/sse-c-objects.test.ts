@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
-  CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand,
+  CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand,
   HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import { errorCode } from '../helpers/errors.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startServerWithBucket } from '../helpers/server-with-bucket.ts';
 
 const CHUNK = 65536;
 const MiB = 1024 * 1024;
@@ -24,13 +24,10 @@ describe('SSE-C objects', () => {
   let s3: S3Client;
   let bucket: string;
   before(async () => {
-    server = await startServer();
-    s3 = sdkClient(server);
-    bucket = uniqueBucket('ssec');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    ({ server, s3, bucket } = await startServerWithBucket('ssec'));
   });
   after(async () => {
-    await server.stop();
+    await server?.stop();
   });
 
   async function get(key: string, extra: Record<string, unknown>) {
