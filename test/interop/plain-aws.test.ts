@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
 import {
-  BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, makeTree, md5Hex, parseListing, readTree, sizesOf, type Tree,
+  BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, md5Hex, parseListing, readTree, sizesOf, type Tree,
 } from './tree.ts';
+import { closeWorkflow, openWorkflow } from './workflow.ts';
 
 describe('aws cli: plain objects', { skip: skipUnless(binaries.aws) }, () => {
   let server: TestServer;
@@ -21,15 +22,9 @@ describe('aws cli: plain objects', { skip: skipUnless(binaries.aws) }, () => {
   const s3url = `s3://${bucket}`;
 
   before(async () => {
-    server = await startHttpsServer();
-    box = createSandbox(server);
-    source = box.folder('source');
-    tree = await makeTree(source);
+    ({ server, box, tree, folder: source } = await openWorkflow('source'));
   });
-  after(async () => {
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box }));
 
   it('makes a bucket', async () => {
     const made = await box.aws(['s3', 'mb', s3url]);

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
-import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, makeTree, md5Hex, readTree, sizesOf, type Tree } from './tree.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
+import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, md5Hex, readTree, sizesOf, type Tree } from './tree.ts';
+import { closeWorkflow, openWorkflow } from './workflow.ts';
 
 const script = fileURLToPath(new URL('./fixtures/boto3_plain.py', import.meta.url));
 
@@ -28,15 +29,9 @@ describe('boto3: plain objects', { skip: skipUnless(binaries.python) }, () => {
   }
 
   before(async () => {
-    server = await startHttpsServer();
-    box = createSandbox(server);
-    source = box.folder('source');
-    tree = await makeTree(source);
+    ({ server, box, tree, folder: source } = await openWorkflow('source'));
   });
-  after(async () => {
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box }));
 
   it('creates a bucket', async () => {
     assert.deepEqual(await step('make-bucket'), { status: 200, listed: true });

@@ -7,8 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
-import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, makeTree, parseListing, readTree, sizesOf, type Tree } from './tree.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
+import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, parseListing, readTree, sizesOf, type Tree } from './tree.ts';
+import { closeWorkflow, openWorkflow } from './workflow.ts';
 
 /** 5 MiB parts for anything over 5 MiB (rclone's default cut-off is 200 MiB). */
 const multipart = ['--s3-upload-cutoff', '5M', '--s3-chunk-size', '5M'];
@@ -23,17 +24,10 @@ describe('rclone: plain objects', { skip: skipUnless(binaries.rclone) }, () => {
   const remote = `coffer:${bucket}`;
 
   before(async () => {
-    server = await startHttpsServer();
+    ({ server, box, tree, folder: source } = await openWorkflow('source'));
     s3 = sdkClient(server);
-    box = createSandbox(server);
-    source = box.folder('source');
-    tree = await makeTree(source);
   });
-  after(async () => {
-    s3?.destroy();
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box, s3 }));
 
   it('makes a bucket', async () => {
     const made = await box.rclone(['mkdir', remote]);

@@ -6,10 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
 import {
-  BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, makeTree, md5Hex, parseListing, readTree, sizesOf, type Tree,
+  BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, md5Hex, parseListing, readTree, sizesOf, type Tree,
 } from './tree.ts';
+import { closeWorkflow, openWorkflow } from './workflow.ts';
 
 describe('s3cmd: plain objects', { skip: skipUnless(binaries.s3cmd) }, () => {
   let server: TestServer;
@@ -23,17 +24,10 @@ describe('s3cmd: plain objects', { skip: skipUnless(binaries.s3cmd) }, () => {
   const s3url = `s3://${bucket}`;
 
   before(async () => {
-    server = await startHttpsServer();
+    ({ server, box, tree, folder: source } = await openWorkflow('source'));
     s3 = sdkClient(server);
-    box = createSandbox(server);
-    source = box.folder('source');
-    tree = await makeTree(source);
   });
-  after(async () => {
-    s3?.destroy();
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box, s3 }));
 
   it('makes a bucket', async () => {
     const made = await box.s3cmd(['mb', s3url]);

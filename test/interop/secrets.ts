@@ -1,7 +1,9 @@
 // SSE-C key material as the user guide makes it (`pwgen 32 1`), and the scan proving it never reaches disk or logs.
+import assert from 'node:assert/strict';
 import { createHash, randomInt } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TestServer } from '../helpers/server.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -74,4 +76,10 @@ export async function findLeaks(dataDir: string, output: string, keys: CustomerK
   }
   if (files.length === 0) findings.push(`no files under ${dataDir}: the scan looked at nothing`);
   return findings;
+}
+
+/** The last step of an SSE-C suite: stop the server, so all it holds is on disk, then find no key anywhere. */
+export async function assertNoKeyLeft(server: TestServer, keys: CustomerKey[]): Promise<void> {
+  await server.kill('SIGTERM');
+  assert.deepEqual(await findLeaks(server.dataDir, server.output(), keys), []);
 }

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
-import { findLeaks, pwgen32, type CustomerKey } from './secrets.ts';
-import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, makeTree, md5Hex, readTree, type Tree } from './tree.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
+import { assertNoKeyLeft, pwgen32, type CustomerKey } from './secrets.ts';
+import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, keysFromLines, md5Hex, readTree, type Tree } from './tree.ts';
+import { closeWorkflow, openWorkflow, TRACE_LOGGING } from './workflow.ts';
 
 const sseC = (key: CustomerKey) => ['--sse-c', 'AES256', '--sse-c-key', key.raw];
 
@@ -25,15 +26,9 @@ describe('aws cli: SSE-C user guide', { skip: skipUnless(binaries.aws) }, () => 
   const s3url = `s3://${bucket}`;
 
   before(async () => {
-    server = await startHttpsServer({ env: { COFFER_LOG_LEVEL: 'trace' } });
-    box = createSandbox(server);
-    media = box.folder('media');
-    tree = await makeTree(media);
+    ({ server, box, tree, folder: media } = await openWorkflow('media', { server: TRACE_LOGGING }));
   });
-  after(async () => {
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box }));
 
   async function head(key: string, customer?: CustomerKey): Promise<Head> {
     const result = await box.aws(['s3api', 'head-object', '--bucket', bucket, '--key', key,
@@ -117,7 +112,6 @@ describe('aws cli: SSE-C user guide', { skip: skipUnless(binaries.aws) }, () => 
   });
 
   it('leaves no trace of either key in the data folder or the server output', async () => {
-    await server.kill('SIGTERM');
-    assert.deepEqual(await findLeaks(server.dataDir, server.output(), [secret, other]), []);
+    await assertNoKeyLeft(server, [secret, other]);
   });
 });

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
-import { findLeaks, pwgen32 } from './secrets.ts';
-import { BIG_FILE, BIG_PARTS, makeTree, md5Hex, sha256, type Tree } from './tree.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
+import { assertNoKeyLeft, pwgen32 } from './secrets.ts';
+import { BIG_FILE, BIG_PARTS, md5Hex, sha256, type Tree } from './tree.ts';
+import { closeWorkflow, openWorkflow, TRACE_LOGGING } from './workflow.ts';
 
 const script = fileURLToPath(new URL('./fixtures/boto3_sse_c.py', import.meta.url));
 const multipartEtag = new RegExp(`^"[0-9a-f]{32}-${BIG_PARTS}"$`);
@@ -34,15 +35,9 @@ describe('boto3: SSE-C', { skip: skipUnless(binaries.python) }, () => {
   }
 
   before(async () => {
-    server = await startHttpsServer({ env: { COFFER_LOG_LEVEL: 'trace' } });
-    box = createSandbox(server);
-    media = box.folder('media');
-    tree = await makeTree(media);
+    ({ server, box, tree, folder: media } = await openWorkflow('media', { server: TRACE_LOGGING }));
   });
-  after(async () => {
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box }));
 
   it('creates a bucket', async () => {
     assert.deepEqual(await step('make-bucket'), { status: 200 });
@@ -113,7 +108,6 @@ describe('boto3: SSE-C', { skip: skipUnless(binaries.python) }, () => {
   });
 
   it('leaves no trace of either key in the data folder or the server output', async () => {
-    await server.kill('SIGTERM');
-    assert.deepEqual(await findLeaks(server.dataDir, server.output(), [secret, other]), []);
+    await assertNoKeyLeft(server, [secret, other]);
   });
 });

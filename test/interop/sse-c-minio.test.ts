@@ -5,9 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import * as Minio from 'minio';
 import { minioClient, uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { createSandbox, startHttpsServer, type Sandbox } from './cli.ts';
-import { findLeaks, pwgen32, type CustomerKey } from './secrets.ts';
-import { BIG_FILE, BIG_SIZE, assertSameTree, makeTree, type Tree } from './tree.ts';
+import type { Sandbox } from './cli.ts';
+import { assertNoKeyLeft, pwgen32, type CustomerKey } from './secrets.ts';
+import { BIG_FILE, BIG_SIZE, assertSameTree, type Tree } from './tree.ts';
+import { closeWorkflow, openWorkflow, TRACE_LOGGING } from './workflow.ts';
 
 const PART = 5 * 1024 * 1024;
 
@@ -42,15 +43,10 @@ describe('minio-js (mc): SSE-C user guide', () => {
   const bucket = uniqueBucket('mc-encrypted');
 
   before(async () => {
-    server = await startHttpsServer({ env: { COFFER_LOG_LEVEL: 'trace' } });
-    box = createSandbox(server);
+    ({ server, box, tree } = await openWorkflow('media', { server: TRACE_LOGGING }));
     minio = minioClient(server);
-    tree = await makeTree(box.folder('media'));
   });
-  after(async () => {
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box }));
 
   it('mc mb', async () => {
     await minio.makeBucket(bucket);
@@ -109,7 +105,6 @@ describe('minio-js (mc): SSE-C user guide', () => {
   });
 
   it('leaves no trace of either key in the data folder or the server output', async () => {
-    await server.kill('SIGTERM');
-    assert.deepEqual(await findLeaks(server.dataDir, server.output(), [secret, other]), []);
+    await assertNoKeyLeft(server, [secret, other]);
   });
 });

@@ -8,9 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { sdkClient, uniqueBucket } from '../helpers/clients.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { binaries, createSandbox, describeRun, skipUnless, startHttpsServer, type Sandbox } from './cli.ts';
-import { findLeaks, pwgen32 } from './secrets.ts';
-import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, makeTree, readTree, type Tree } from './tree.ts';
+import { binaries, describeRun, skipUnless, type Sandbox } from './cli.ts';
+import { assertNoKeyLeft, pwgen32 } from './secrets.ts';
+import { BIG_FILE, BIG_PARTS, SMALL_FILE, assertSameTree, escapeRegExp, readTree, type Tree } from './tree.ts';
+import { closeWorkflow, openWorkflow, TRACE_LOGGING } from './workflow.ts';
 
 const MULTIPART_KEY = `multipart/${BIG_FILE}`;
 /** rclone's report of one object it could not read: `ERROR : KEY: Failed to copy: … CODE: …` then `status code: N`. */
@@ -30,18 +31,14 @@ describe('rclone: SSE-C user guide', { skip: skipUnless(binaries.rclone) }, () =
   const withKey = `--s3-sse-customer-key=${secret.raw}`;
 
   before(async () => {
-    server = await startHttpsServer({ env: { COFFER_LOG_LEVEL: 'trace' } });
+    ({ server, box, tree, folder: media } = await openWorkflow('media', {
+      server: TRACE_LOGGING,
+      // As in the guide: the algorithm lives in the remote's configuration, the key comes per command.
+      sandbox: { rcloneExtra: ['acl = private', 'sse_customer_algorithm = AES256'] },
+    }));
     s3 = sdkClient(server);
-    // As in the guide: the algorithm lives in the remote's configuration, the key comes per command.
-    box = createSandbox(server, { rcloneExtra: ['acl = private', 'sse_customer_algorithm = AES256'] });
-    media = box.folder('media');
-    tree = await makeTree(media);
   });
-  after(async () => {
-    s3?.destroy();
-    await server?.stop();
-    box?.cleanup();
-  });
+  after(() => closeWorkflow({ server, box, s3 }));
 
   it('rclone mkdir', async () => {
     const made = await box.rclone(['mkdir', remote]);
@@ -116,7 +113,6 @@ describe('rclone: SSE-C user guide', { skip: skipUnless(binaries.rclone) }, () =
   });
 
   it('leaves no trace of the key in the data folder or the server output', async () => {
-    await server.kill('SIGTERM');
-    assert.deepEqual(await findLeaks(server.dataDir, server.output(), [secret, other]), []);
+    await assertNoKeyLeft(server, [secret, other]);
   });
 });
