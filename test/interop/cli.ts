@@ -148,7 +148,8 @@ export function createSandbox(server: TestServer, options: SandboxOptions = {}):
     // No AWS_CA_BUNDLE here: an inherited one makes rclone fail before it sends anything.
     rclone: (args) => run(binaries.rclone, ['--config', rcloneConfig, '--ca-cert', caFile, ...args], base, home),
     s3cmd: (args) => run(binaries.s3cmd, ['-c', s3cfg, ...args], base, home),
-    python: (script, args, env = {}) => run(binaries.python, [script, ...args], { ...awsEnv, ...env }, home),
+    // No bytecode cache: the fixtures import boto3_common.py, which would leave __pycache__ in the source tree.
+    python: (script, args, env = {}) => run(binaries.python, [script, ...args], { ...awsEnv, PYTHONDONTWRITEBYTECODE: '1', ...env }, home),
     cleanup: () => rmSync(home, { recursive: true, force: true }),
   };
 }
