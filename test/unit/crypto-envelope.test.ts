@@ -3,8 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { Readable, Writable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Secret } from '../../src/util/secret.ts';
 import {
   createSegmentDecryptor,
@@ -21,21 +19,10 @@ import {
   WRAPPED_KEY_SIZE,
   type ObjectBinding,
 } from '../../src/crypto/index.ts';
+import { collect } from '../helpers/crypto-io.ts';
 
 const customerKey = new Secret(randomBytes(32));
 const binding: ObjectBinding = { bucket: 'photos', key: '2024/cat.png', versionId: 'v-0001' };
-
-async function collect(transform: Transform, input: Buffer): Promise<Buffer> {
-  const got: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      got.push(chunk);
-      cb();
-    },
-  });
-  await pipeline(Readable.from([input]), transform, sink);
-  return Buffer.concat(got);
-}
 
 test('wrap then unwrap returns the same data key; the blob is versioned and fixed-size', () => {
   const dek = generateDataKey();

@@ -4,8 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
-import { Readable, Writable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Secret } from '../../src/util/secret.ts';
 import {
   createSegmentDecryptor,
@@ -15,8 +13,8 @@ import {
   unwrapDataKey,
   verifyManifest,
   wrapDataKey,
-  type RandomSource,
 } from '../../src/crypto/index.ts';
+import { collect, patternPlaintext, scripted } from '../helpers/crypto-io.ts';
 
 interface Vectors {
   inputs: { customerKey: string; dataKey: string; kekSalt: string; wrapNonce: string; etag: string; binding: { bucket: string; key: string; versionId: string } };
@@ -27,38 +25,16 @@ interface Vectors {
 
 const v = JSON.parse(readFileSync(new URL('../vectors/encryption-v1.json', import.meta.url), 'utf8')) as Vectors;
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
-const plaintextOf = (partNumber: number, length: number): Buffer =>
-  Buffer.from(Array.from({ length }, (_, i) => (i * 31 + partNumber) & 0xff));
 const segments = v.segments.map((s) => ({ partNumber: s.partNumber, plainSize: s.plainSize, salt: hex(s.salt) }));
 const customerKey = new Secret(hex(v.inputs.customerKey));
 const dataKey = new Secret(hex(v.inputs.dataKey));
-
-function scripted(...values: Buffer[]): RandomSource {
-  return (size) => {
-    const next = values.shift();
-    assert.ok(next !== undefined && next.length === size, `unexpected random request of ${size} bytes`);
-    return Buffer.from(next);
-  };
-}
-
-async function collect(transform: Transform, input: Buffer): Promise<Buffer> {
-  const got: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      got.push(chunk);
-      cb();
-    },
-  });
-  await pipeline(Readable.from([input]), transform, sink);
-  return Buffer.concat(got);
-}
 
 test('the code reproduces the wrapped key, every ciphertext byte and the seal', async () => {
   const dek = generateDataKey({ random: scripted(hex(v.inputs.dataKey)) });
   const random = scripted(hex(v.inputs.kekSalt), hex(v.inputs.wrapNonce));
   assert.equal(wrapDataKey(customerKey, dek, v.inputs.binding, { random }), v.wrappedKey);
   for (const [i, s] of segments.entries()) {
-    const cipher = await collect(createSegmentEncryptor(dek, s), plaintextOf(s.partNumber, s.plainSize));
+    const cipher = await collect(createSegmentEncryptor(dek, s), patternPlaintext(s.partNumber, s.plainSize));
     assert.equal(cipher.toString('hex'), v.segments[i]?.ciphertext, `segment ${s.partNumber}`);
   }
   assert.equal(sealManifest(dek, { plainSize: v.manifest.plainSize, etag: v.manifest.etag, segments }), v.manifest.seal);
@@ -70,7 +46,7 @@ test('the code opens the stored vectors', async () => {
   assert.ok(verifyManifest(dek, { plainSize: v.manifest.plainSize, etag: v.manifest.etag, segments }, v.manifest.seal));
   for (const [i, s] of segments.entries()) {
     const out = await collect(createSegmentDecryptor(dek, s), hex(v.segments[i]?.ciphertext ?? ''));
-    assert.deepEqual(out, plaintextOf(s.partNumber, s.plainSize));
+    assert.deepEqual(out, patternPlaintext(s.partNumber, s.plainSize));
   }
 });
 
@@ -125,7 +101,7 @@ test('spec §4: every chunk opens with the segment key, counter nonce and AAD', 
       const aad = Buffer.concat([Buffer.of(1), u32(s.partNumber), ...(final ? [u64(s.plainSize)] : [])]);
       plain.push(gcmOpen(key, nonce, aad, chunk.subarray(0, chunk.length - 16), chunk.subarray(chunk.length - 16)));
     }
-    assert.deepEqual(Buffer.concat(plain), plaintextOf(s.partNumber, s.plainSize));
+    assert.deepEqual(Buffer.concat(plain), patternPlaintext(s.partNumber, s.plainSize));
   }
 });
 

@@ -4,8 +4,6 @@
 //   node --import tsx test/vectors/generate-encryption-v1.ts [--force]
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Readable, Writable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Secret } from '../../src/util/secret.ts';
 import {
   createSegmentEncryptor,
@@ -13,38 +11,13 @@ import {
   sealManifest,
   wrapDataKey,
   type ObjectBinding,
-  type RandomSource,
 } from '../../src/crypto/index.ts';
+import { collect, patternPlaintext, scripted } from '../helpers/crypto-io.ts';
 
 const target = fileURLToPath(new URL('./encryption-v1.json', import.meta.url));
 
 /** Bytes start, start+1, … (mod 256): easy to retype in another language. */
 const counting = (start: number, length: number): Buffer => Buffer.from(Array.from({ length }, (_, i) => (start + i) & 0xff));
-
-/** The plaintext of a vector segment: byte i = (i·31 + partNumber) mod 256. */
-export const patternPlaintext = (partNumber: number, length: number): Buffer =>
-  Buffer.from(Array.from({ length }, (_, i) => (i * 31 + partNumber) & 0xff));
-
-/** A RandomSource that hands out fixed buffers in order and checks the requested sizes. */
-function scripted(...values: Buffer[]): RandomSource {
-  return (size) => {
-    const next = values.shift();
-    if (next === undefined || next.length !== size) throw new Error(`unexpected random request of ${size} bytes`);
-    return Buffer.from(next);
-  };
-}
-
-async function collect(transform: Transform, input: Buffer): Promise<Buffer> {
-  const got: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      got.push(chunk);
-      cb();
-    },
-  });
-  await pipeline(Readable.from([input]), transform, sink);
-  return Buffer.concat(got);
-}
 
 async function main(): Promise<void> {
   if (existsSync(target) && !process.argv.includes('--force')) {
