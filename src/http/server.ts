@@ -3,6 +3,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -16,6 +17,20 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/**
+ * Closes a connection whose answer is sent but whose client may still be sending: closing with
+ * unread bytes makes the kernel reset the connection, which can destroy the answer before the
+ * client reads it. So keep reading and discarding until the client closes, for at most `ms`.
+ */
+function lingerBeforeClosing(socket: Duplex, ms: number): void {
+  socket.on('data', () => undefined);
+  socket.resume();
+  socket.once('end', () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), ms);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 export async function listen(handler: RequestHandler, options: ListenOptions): Promise<RunningServer> {
@@ -35,6 +50,13 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
     if (closing) res.setHeader('connection', 'close');
     unanswered.add(res);
     res.once('close', () => unanswered.delete(res));
+    res.once('finish', () => {
+      // Node closes the connection after this answer (a refused Expect: 100-continue, or
+      // Connection: close) while the client may still be sending the body: linger instead.
+      if (req.complete || res.shouldKeepAlive || req.socket.destroyed) return;
+      req.socket.removeListener('finish', req.socket.destroy);
+      lingerBeforeClosing(req.socket, 5000);
+    });
     handler(req, res).catch(() => res.destroy());
   };
   const server = options.tls
@@ -64,9 +86,7 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
     // while (a lingering close), so the kernel does not reset the connection before the 400 arrives.
     answered.add(socket);
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.on('data', () => undefined);
-    socket.resume();
-    setTimeout(() => socket.destroy(), 5000).unref();
+    lingerBeforeClosing(socket, 5000);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
