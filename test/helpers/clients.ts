@@ -15,8 +15,8 @@ export function sdkClient(server: TestServer, overrides: { secretKey?: string; a
       secretAccessKey: overrides.secretKey ?? server.secretKey,
     },
     // An Agent of our own carries the test CA. (The SDK then sends large bodies without waiting
-    // for 100-continue, so a refused large upload ends in EPIPE rather than the error: tests that
-    // expect a refusal send bodies under the SDK's 2 MiB Expect threshold.)
+    // for 100-continue; the server lingers after a refusal so the error still arrives, see
+    // test/conformance/refused-uploads.test.ts.)
     requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: server.ca, keepAlive: true }) }),
     maxAttempts: 1,
   });
