@@ -1,5 +1,6 @@
 // Composition root: reads the configuration, builds the adapters and services, starts the listener.
 import type { Config } from './config/config.ts';
+import { configureOffload, stopOffload } from './crypto/index.ts';
 import { BucketService } from './domain/buckets.ts';
 import { listObjects } from './domain/listing.ts';
 import { MultipartService } from './domain/multipart.ts';
@@ -42,6 +43,7 @@ export async function startApp(config: Config, print: (line: string) => void = c
 /** Second half of the composition root: adapters, services and the three listeners. */
 export async function startServices(config: Config, prepared: Prepared, log: Logger): Promise<RunningApp> {
   const { masterKey, tls } = prepared;
+  configureOffload({ threads: config.cryptoThreads });
   const db = openDatabase(databasePath(prepared.dataDir));
   const metadata = new SqliteMetadataStore(db);
   const credentials = new SqliteCredentialStore(db, masterKey);
@@ -88,7 +90,7 @@ export async function startServices(config: Config, prepared: Prepared, log: Log
     keyManager,
     async stop() {
       await Promise.all([s3.close(), identity.close(), keyManager.close()]);
-      await metadata.close();
+      await Promise.all([metadata.close(), stopOffload()]);
     },
   };
 }

@@ -39,3 +39,4 @@ export {
   type ChunkSpan,
   type SegmentRange,
 } from './range.ts';
+export { configureOffload, createOffloadedMd5, stopOffload, type OffloadedMd5 } from './offload/index.ts';

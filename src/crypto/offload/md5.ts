@@ -1,0 +1,99 @@
+// MD5 of a large body computed on an offload thread. Bytes are copied into ~1 MiB batches (one
+// message each, instead of one per TLS record); at most ~8 MiB are in flight, so memory stays
+// flat whatever the size: update() hands back a promise when the caller must wait.
+import { Buffer } from 'node:buffer';
+import { BATCH_BYTES, returnBatchBuffer, takeBatchBuffer } from './buffers.ts';
+import { offloadPool, type Lane } from './pool.ts';
+
+const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+let streams = 0;
+
+export class OffloadedMd5 {
+  // One thread keeps this stream's MD5 state; its port delivers the batches in order.
+  readonly #lane: Lane;
+  readonly #stream = ++streams;
+  #batch: Buffer | undefined;
+  #filled = 0;
+  #inFlight = 0;
+  #waiters: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+  #error: unknown;
+  #finished = false;
+
+  constructor(lane: Lane) {
+    this.#lane = lane;
+  }
+
+  /** Bytes sent to the thread and not yet hashed there. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Adds bytes (copied: `chunk` may be reused at once). A promise means: wait before more. */
+  update(chunk: Buffer): Promise<void> | undefined {
+    this.#check();
+    let at = 0;
+    while (at < chunk.length) {
+      this.#batch ??= Buffer.from(takeBatchBuffer());
+      const copied = chunk.copy(this.#batch, this.#filled, at);
+      this.#filled += copied;
+      at += copied;
+      if (this.#filled === BATCH_BYTES) this.#send();
+    }
+    if (this.#inFlight < MAX_IN_FLIGHT) return undefined;
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /** The MD5 of everything added; the thread forgets the stream afterwards. */
+  async digest(): Promise<Buffer> {
+    this.#check();
+    if (this.#filled > 0) this.#send();
+    this.#finished = true;
+    const reply = await this.#lane.request({ op: 'md5-digest', stream: this.#stream });
+    if (reply.digest === undefined) throw new Error('offload worker sent no digest');
+    return Buffer.from(reply.digest);
+  }
+
+  /** For a body abandoned half way: frees the thread's state. */
+  dispose(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#lane.request({ op: 'md5-drop', stream: this.#stream }).catch(() => undefined);
+  }
+
+  #send(): void {
+    const batch = this.#batch as Buffer;
+    const length = this.#filled;
+    this.#batch = undefined;
+    this.#filled = 0;
+    this.#inFlight += length;
+    const data = batch.buffer as ArrayBuffer;
+    this.#lane.request({ op: 'md5-update', stream: this.#stream, data, length }, [data]).then(
+      (reply) => {
+        returnBatchBuffer(reply.data);
+        this.#inFlight -= length;
+        if (this.#inFlight < MAX_IN_FLIGHT) this.#wake();
+      },
+      (error: unknown) => {
+        this.#error ??= error;
+        this.#wake();
+      },
+    );
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) (this.#error === undefined ? w.resolve() : w.reject(this.#error));
+  }
+
+  #check(): void {
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#finished) throw new Error('OffloadedMd5 used after digest()');
+  }
+}
+
+/** An offloaded MD5, or undefined when offloading is switched off (hash inline then). */
+export function createOffloadedMd5(): OffloadedMd5 | undefined {
+  const pool = offloadPool();
+  return pool === undefined ? undefined : new OffloadedMd5(pool.lane());
+}
