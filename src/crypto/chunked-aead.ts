@@ -1,23 +1,22 @@
 // Streaming encryption of one segment as 64 KiB AES-256-GCM chunks with counter nonces and a
 // final-chunk flag, and the matching decryptor for whole segments or byte ranges (§4, §7).
-import { createCipheriv, createDecipheriv, type KeyObject } from 'node:crypto';
+// Past its first 1 MiB a stream hands its chunks to the offload threads in runs of 16, at most two
+// runs in flight, results pushed in order; small objects stay synchronous on the event loop.
+import type { KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Secret } from '../util/secret.ts';
 import { ByteQueue } from './byte-queue.ts';
-import {
-  CHUNK_PLAIN_SIZE,
-  CHUNK_TAG_SIZE,
-  checkPartNumber,
-  checkSegmentSalt,
-  FORMAT_VERSION,
-  hkdfKeyObject,
-  LABEL_SEGMENT,
-  TamperError,
-  u32,
-  u64,
-} from './format.ts';
+import { SegmentCipher, type OpenedRun } from './chunk-cipher.ts';
+import { CHUNK_PLAIN_SIZE, CHUNK_TAG_SIZE, checkPartNumber, checkSegmentSalt, hkdfKeyObject, LABEL_SEGMENT, TamperError, u32 } from './format.ts';
+import { BATCH_CHUNKS, InOrder, offloadPool, openOffloaded, sealOffloaded, type OffloadPool } from './offload/index.ts';
 import { chunkCount, chunkPlainLength, segmentChunkSpan, wholeSegmentSpan } from './range.ts';
+
+/** Chunks (1 MiB) a stream handles inline before it offloads: small objects keep their latency. */
+const INLINE_CHUNKS = 16;
+/** Runs in flight per stream: one being worked on and one waiting, so a thread never idles. */
+const MAX_RUNS_IN_FLIGHT = 2;
+const DRAIN_PATIENCE_MS = 10_000;
 
 export interface SegmentParams {
   /** The multipart part number; a single PUT's one segment is numbered 1 by the domain. */
@@ -38,59 +37,99 @@ function segmentKey(dataKey: Secret, seg: SegmentParams): KeyObject {
   return hkdfKeyObject(dataKey.reveal(), seg.salt, info);
 }
 
-/** 88-bit big-endian chunk counter ‖ one flag byte (1 on the final chunk). */
-function chunkNonce(index: number, final: boolean): Buffer {
-  const nonce = Buffer.alloc(12);
-  nonce.writeUIntBE(index, 5, 6);
-  nonce[11] = final ? 1 : 0;
-  return nonce;
+/** The offload side of a stream that passed INLINE_CHUNKS; its results go out in order. */
+interface Offload<T> {
+  pool: OffloadPool;
+  runs: InOrder<T>;
 }
 
-/** Non-final chunks: version ‖ part. The final chunk adds the segment size (stops truncation). */
-function chunkAad(partNumber: number, finalPlainSize: number | undefined): Buffer {
-  const head = Buffer.concat([Buffer.of(FORMAT_VERSION), u32(partNumber)]);
-  return finalPlainSize === undefined ? head : Buffer.concat([head, u64(finalPlainSize)]);
+function startOffload<T>(stream: Transform, deliver: (result: T) => void): Offload<T> | undefined {
+  const pool = offloadPool();
+  return pool && { pool, runs: new InOrder({ deliver, unobserved: (error) => stream.destroy(error), drained: () => drained(stream) }) };
 }
 
 /**
- * Plaintext in, ciphertext out. A full chunk is held back until one more byte arrives, because
- * only then is it known not to be the final chunk. Memory: one chunk plus the pending input piece.
+ * Resolves once the consumer took everything pushed (or the stream is gone, or a consumer that
+ * stopped reading had DRAIN_PATIENCE_MS). Inline, a chunk is opened only after the consumer took
+ * the previous ones; run ahead on threads, a failure waits here so that the verified plaintext
+ * before it still goes out first, as inline. Polled: it only happens on failures.
+ */
+function drained(stream: Transform): Promise<void> {
+  const giveUp = Date.now() + DRAIN_PATIENCE_MS;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (stream.readableLength === 0 || stream.destroyed || Date.now() > giveUp) resolve();
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+}
+
+function settle(work: Promise<void>, callback: TransformCallback): void {
+  work.then(() => callback(), (error: unknown) => callback(error as Error));
+}
+
+/**
+ * Plaintext in, ciphertext out. A full chunk (or run) is held back until one more byte arrives,
+ * because only then is it known not to hold the final chunk. Memory: one run, plus two in flight.
  */
 export function createSegmentEncryptor(dataKey: Secret, seg: SegmentParams): Transform {
   const key = segmentKey(dataKey, seg);
-  const nonFinalAad = chunkAad(seg.partNumber, undefined);
+  const cipher = new SegmentCipher(key, seg.partNumber);
   const queue = new ByteQueue();
   let index = 0;
   let seen = 0;
+  let offload: Offload<Buffer[]> | undefined;
 
-  const seal = (stream: Transform, size: number, final: boolean): void => {
-    const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(index, final), { authTagLength: CHUNK_TAG_SIZE });
-    cipher.setAAD(final ? chunkAad(seg.partNumber, seen) : nonFinalAad);
-    // Each slice's ciphertext is pushed as is: joining it with the tag costs ~20% throughput.
-    for (const slice of queue.takeFew(size)) {
-      const out = cipher.update(slice);
-      if (out.length > 0) stream.push(out);
-    }
-    cipher.final();
-    stream.push(cipher.getAuthTag());
+  const sealInline = (stream: Transform, size: number, final: boolean): void => {
+    for (const piece of cipher.seal(index, final ? seen : undefined, queue.takeFew(size))) stream.push(piece);
     index += 1;
+  };
+
+  const sealRun = (o: Offload<Buffer[]>, final: boolean): Promise<Buffer[]> => {
+    const size = final ? queue.length : BATCH_CHUNKS * CHUNK_PLAIN_SIZE;
+    const run = { key, partNumber: seg.partNumber, firstIndex: index, finalSize: final ? seen : undefined, slices: queue.take(size) };
+    index += final ? chunkCount(size) : BATCH_CHUNKS;
+    return sealOffloaded(o.pool, run);
+  };
+
+  const sealRuns = async (o: Offload<Buffer[]>, final: boolean): Promise<void> => {
+    while (queue.length > BATCH_CHUNKS * CHUNK_PLAIN_SIZE) {
+      await o.runs.below(MAX_RUNS_IN_FLIGHT);
+      o.runs.add(sealRun(o, false));
+    }
+    if (!final) return;
+    await o.runs.below(MAX_RUNS_IN_FLIGHT);
+    o.runs.add(sealRun(o, true));
+    await o.runs.below(1);
   };
 
   return new Transform({
     transform(piece: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      queue.push(piece);
+      seen += piece.length;
       try {
-        queue.push(piece);
-        seen += piece.length;
-        while (queue.length > CHUNK_PLAIN_SIZE) seal(this, CHUNK_PLAIN_SIZE, false);
-        callback();
+        while (offload === undefined && queue.length > CHUNK_PLAIN_SIZE) {
+          sealInline(this, CHUNK_PLAIN_SIZE, false);
+          if (index === INLINE_CHUNKS) offload = startOffload(this, (out: Buffer[]) => {
+            for (const piece of out) this.push(piece);
+          });
+        }
       } catch (err) {
         callback(err as Error);
+        return;
       }
+      if (offload === undefined) callback();
+      else settle(sealRuns(offload, false), callback);
     },
     flush(callback: TransformCallback): void {
+      if (offload !== undefined) {
+        settle(sealRuns(offload, true), callback);
+        return;
+      }
       try {
         // What is left (0…65536 bytes) is the final chunk; an empty segment yields a bare tag.
-        seal(this, queue.length, true);
+        sealInline(this, queue.length, true);
         callback();
       } catch (err) {
         callback(err as Error);
@@ -99,10 +138,13 @@ export function createSegmentEncryptor(dataKey: Secret, seg: SegmentParams): Tra
   });
 }
 
+type OpenedFrom = OpenedRun & { first: number; count: number };
+
 /**
  * Ciphertext of chunks span.firstChunk…span.lastChunk in (see segmentChunkSpan), exactly the
  * requested plaintext out. Every chunk's tag is checked before any of its bytes are pushed; a
- * failure, a short input (truncation) or bytes past the last chunk (extension) is a TamperError.
+ * failure, a short input (truncation) or bytes past the last chunk (extension) is a TamperError,
+ * raised after everything before it went out, inline or offloaded alike.
  */
 export function createSegmentDecryptor(
   dataKey: Secret,
@@ -111,27 +153,18 @@ export function createSegmentDecryptor(
 ): Transform {
   const span = range === undefined ? wholeSegmentSpan(seg.plainSize) : segmentChunkSpan(seg.plainSize, range.start, range.endInclusive);
   const key = segmentKey(dataKey, seg);
+  const cipher = new SegmentCipher(key, seg.partNumber);
   const finalIndex = chunkCount(seg.plainSize) - 1;
-  const nonFinalAad = chunkAad(seg.partNumber, undefined);
   const queue = new ByteQueue();
   let index = span.firstChunk;
   let skip = span.skip;
   let remaining = span.length;
+  let offload: Offload<OpenedFrom> | undefined;
 
-  const open = (stream: Transform): void => {
-    const plainLength = chunkPlainLength(seg.plainSize, index);
-    const final = index === finalIndex;
-    const decipher = createDecipheriv('aes-256-gcm', key, chunkNonce(index, final), { authTagLength: CHUNK_TAG_SIZE });
-    decipher.setAAD(final ? chunkAad(seg.partNumber, seg.plainSize) : nonFinalAad);
-    const body = queue.takeFew(plainLength);
-    decipher.setAuthTag(queue.takeJoined(CHUNK_TAG_SIZE));
-    const plain = body.map((slice) => decipher.update(slice));
-    try {
-      decipher.final();
-    } catch {
-      throw new TamperError(`chunk ${index} failed authentication`);
-    }
-    index += 1;
+  const finalSizeAt = (i: number): number | undefined => (i === finalIndex ? seg.plainSize : undefined);
+  const needed = (i: number): number => chunkPlainLength(seg.plainSize, i) + CHUNK_TAG_SIZE;
+
+  const emit = (stream: Transform, plain: Buffer[]): void => {
     for (const piece of plain) {
       if (remaining === 0) break;
       if (skip >= piece.length) {
@@ -145,21 +178,70 @@ export function createSegmentDecryptor(
     }
   };
 
-  const needed = (): number => chunkPlainLength(seg.plainSize, index) + CHUNK_TAG_SIZE;
+  const openInline = (stream: Transform): void => {
+    const body = queue.takeFew(chunkPlainLength(seg.plainSize, index));
+    const plain = cipher.open(index, finalSizeAt(index), body, queue.takeJoined(CHUNK_TAG_SIZE));
+    if (plain === undefined) throw new TamperError(`chunk ${index} failed authentication`);
+    index += 1;
+    emit(stream, plain);
+  };
+
+  const deliver = (stream: Transform) => (result: OpenedFrom): void => {
+    emit(stream, result.plain);
+    if (result.opened < result.count) throw new TamperError(`chunk ${result.first + result.opened} failed authentication`);
+  };
+
+  /** Complete chunks queued from `index` on (at most one run), and their ciphertext bytes. */
+  const complete = (): { count: number; bytes: number } => {
+    let count = 0;
+    let bytes = 0;
+    while (count < BATCH_CHUNKS && index + count <= span.lastChunk && bytes + needed(index + count) <= queue.length) {
+      bytes += needed(index + count);
+      count += 1;
+    }
+    return { count, bytes };
+  };
+
+  const openRun = (o: Offload<OpenedFrom>, count: number, bytes: number): Promise<OpenedFrom> => {
+    const first = index;
+    const run = { key, partNumber: seg.partNumber, firstIndex: first, finalSize: finalSizeAt(first + count - 1), slices: queue.take(bytes) };
+    index += count;
+    return openOffloaded(o.pool, run).then((opened) => ({ ...opened, first, count }));
+  };
+
+  const openRuns = async (o: Offload<OpenedFrom>, ended: boolean): Promise<void> => {
+    for (;;) {
+      const { count, bytes } = complete();
+      // A short run only when it reaches the span's end or the input ended; else wait for bytes.
+      if (count === 0 || (count < BATCH_CHUNKS && index + count <= span.lastChunk && !ended)) break;
+      await o.runs.below(MAX_RUNS_IN_FLIGHT);
+      o.runs.add(openRun(o, count, bytes));
+    }
+    if (index > span.lastChunk && queue.length > 0) o.runs.addError(new TamperError('data past the last expected chunk'));
+    else if (ended && index <= span.lastChunk) o.runs.addError(new TamperError(`ciphertext ends before chunk ${index} is complete`));
+    else if (!ended) return;
+    await o.runs.below(1);
+  };
 
   return new Transform({
     transform(piece: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      queue.push(piece);
       try {
-        queue.push(piece);
-        while (index <= span.lastChunk && queue.length >= needed()) open(this);
-        if (index > span.lastChunk && queue.length > 0) throw new TamperError('data past the last expected chunk');
-        callback();
+        while (offload === undefined && index <= span.lastChunk && queue.length >= needed(index)) {
+          openInline(this);
+          if (index - span.firstChunk === INLINE_CHUNKS) offload = startOffload(this, deliver(this));
+        }
+        if (offload === undefined && index > span.lastChunk && queue.length > 0) throw new TamperError('data past the last expected chunk');
       } catch (err) {
         callback(err as Error);
+        return;
       }
+      if (offload === undefined) callback();
+      else settle(openRuns(offload, false), callback);
     },
     flush(callback: TransformCallback): void {
-      callback(index <= span.lastChunk ? new TamperError(`ciphertext ends before chunk ${index} is complete`) : undefined);
+      if (offload !== undefined) settle(openRuns(offload, true), callback);
+      else callback(index <= span.lastChunk ? new TamperError(`ciphertext ends before chunk ${index} is complete`) : undefined);
     },
   });
 }
