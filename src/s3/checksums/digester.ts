@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
+import { createOffloadedMd5, type OffloadedMd5 } from '../../crypto/index.ts';
 import { S3Error } from '../../domain/errors.ts';
 import { checksumHeaderName, createChecksummer, createMd5 } from './algorithms.ts';
 import type { Checksummer, ChecksumAlgorithm } from './algorithms.ts';
@@ -37,9 +38,14 @@ export interface BodyDigest {
 
 export type BodyDigester = Transform & { result(): BodyDigest };
 
+/** Declared sizes from which MD5 runs on an offload thread; smaller bodies stay fully synchronous. */
+const OFFLOAD_MD5_FROM = 1024 * 1024;
+
 class Digester extends Transform {
   readonly #options: BodyDigesterOptions;
   readonly #md5: ReturnType<typeof createMd5> | undefined;
+  /** MD5 of a large body, hashed off the event loop (then #md5 is unset). */
+  readonly #remoteMd5: OffloadedMd5 | undefined;
   #checksummer: Checksummer | undefined;
   /** Resolves once the (possibly async) checksummer exists; undefined when it already does. */
   #pending: Promise<void> | undefined;
@@ -49,7 +55,9 @@ class Digester extends Transform {
   constructor(options: BodyDigesterOptions) {
     super();
     this.#options = options;
-    this.#md5 = options.computeMd5 || options.contentMd5 !== undefined ? createMd5() : undefined;
+    const wantMd5 = options.computeMd5 || options.contentMd5 !== undefined;
+    this.#remoteMd5 = wantMd5 && (options.expectedLength ?? 0) >= OFFLOAD_MD5_FROM ? createOffloadedMd5() : undefined;
+    this.#md5 = wantMd5 && this.#remoteMd5 === undefined ? createMd5() : undefined;
     const algorithm = options.algorithm;
     if (algorithm !== undefined) {
       this.#pending = createChecksummer(algorithm).then((c) => {
@@ -79,7 +87,28 @@ class Digester extends Transform {
     }
     this.#md5?.update(chunk);
     this.#checksummer?.update(chunk);
+    if (this.#remoteMd5 !== undefined) {
+      this.#offloadMd5(chunk, callback);
+      return;
+    }
     callback(null, chunk);
+  }
+
+  /** The chunk goes on at once; only when too many bytes await hashing does the callback wait. */
+  #offloadMd5(chunk: Buffer, callback: TransformCallback): void {
+    let wait: Promise<void> | undefined;
+    try {
+      wait = this.#remoteMd5?.update(chunk);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    if (wait === undefined) {
+      callback(null, chunk);
+      return;
+    }
+    this.push(chunk);
+    wait.then(() => callback(), (error: unknown) => callback(error as Error));
   }
 
   override _flush(callback: TransformCallback): void {
@@ -87,20 +116,35 @@ class Digester extends Transform {
       this.#pending.then(() => this._flush(callback), (error: unknown) => callback(error as Error));
       return;
     }
-    try {
-      this.#result = this.#finish();
-      callback();
-    } catch (error) {
-      callback(error as Error);
+    const remote = this.#remoteMd5;
+    if (remote === undefined || this.#size !== this.#options.expectedLength) {
+      // Inline MD5; or a body of the wrong length, IncompleteBody before any digest is looked at.
+      this.#complete(this.#md5 && Buffer.from(this.#md5.digestBase64(), 'base64'), callback);
+      return;
     }
+    remote.digest().then((md5) => this.#complete(md5, callback), (error: unknown) => callback(error as Error));
   }
 
-  #finish(): BodyDigest {
+  #complete(md5: Buffer | undefined, callback: TransformCallback): void {
+    try {
+      this.#result = this.#finish(md5);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#remoteMd5?.dispose();
+    callback(error);
+  }
+
+  #finish(md5: Buffer | undefined): BodyDigest {
     const options = this.#options;
     if (options.expectedLength !== undefined && this.#size !== options.expectedLength) {
       throw new S3Error('IncompleteBody');
     }
-    const md5 = this.#md5 === undefined ? undefined : Buffer.from(this.#md5.digestBase64(), 'base64');
     if (options.contentMd5 !== undefined && md5 !== undefined && md5.toString('base64') !== options.contentMd5) {
       throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', {
         details: { ExpectedDigest: options.contentMd5 },
