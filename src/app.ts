@@ -43,7 +43,7 @@ export async function startApp(config: Config, print: (line: string) => void = c
 /** Second half of the composition root: adapters, services and the three listeners. */
 export async function startServices(config: Config, prepared: Prepared, log: Logger): Promise<RunningApp> {
   const { masterKey, tls } = prepared;
-  configureOffload({ threads: config.cryptoThreads });
+  configureOffload({ threads: config.cryptoThreads, aes: config.cryptoOffloadAes });
   const db = openDatabase(databasePath(prepared.dataDir));
   const metadata = new SqliteMetadataStore(db);
   const credentials = new SqliteCredentialStore(db, masterKey);

@@ -1,7 +1,8 @@
 // Streaming encryption of one segment as 64 KiB AES-256-GCM chunks with counter nonces and a
 // final-chunk flag, and the matching decryptor for whole segments or byte ranges (§4, §7).
-// Past its first 1 MiB a stream hands its chunks to the offload threads in runs of 16, at most two
-// runs in flight, results pushed in order; small objects stay synchronous on the event loop.
+// With AES offloading on (aesOffloadPool), a stream past its first 1 MiB hands its chunks to the
+// offload threads in runs of 16, at most two runs in flight, results pushed in order; small
+// objects stay synchronous on the event loop.
 import type { KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -9,7 +10,7 @@ import type { Secret } from '../util/secret.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { SegmentCipher, type OpenedRun } from './chunk-cipher.ts';
 import { CHUNK_PLAIN_SIZE, CHUNK_TAG_SIZE, checkPartNumber, checkSegmentSalt, hkdfKeyObject, LABEL_SEGMENT, TamperError, u32 } from './format.ts';
-import { BATCH_CHUNKS, InOrder, offloadPool, openOffloaded, sealOffloaded, type OffloadPool } from './offload/index.ts';
+import { aesOffloadPool, BATCH_CHUNKS, InOrder, openOffloaded, sealOffloaded, type OffloadPool } from './offload/index.ts';
 import { chunkCount, chunkPlainLength, segmentChunkSpan, wholeSegmentSpan } from './range.ts';
 
 /** Chunks (1 MiB) a stream handles inline before it offloads: small objects keep their latency. */
@@ -44,7 +45,7 @@ interface Offload<T> {
 }
 
 function startOffload<T>(stream: Transform, deliver: (result: T) => void): Offload<T> | undefined {
-  const pool = offloadPool();
+  const pool = aesOffloadPool();
   return pool && { pool, runs: new InOrder({ deliver, unobserved: (error) => stream.destroy(error), drained: () => drained(stream) }) };
 }
 

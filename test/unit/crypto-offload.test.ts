@@ -65,7 +65,8 @@ function requests(): number {
 }
 
 test('offloaded ciphertext is byte for byte the inline one, at every size around the switch', async () => {
-  configureOffload({ threads: 2 });
+  // AES runs move only when asked to (off by default: see aesOffloadPool).
+  configureOffload({ threads: 2, aes: true });
   for (const size of [16 * C - 1, 16 * C, 16 * C + 1, 17 * C, 32 * C, 32 * C + 1, 48 * C + 5, 5 * MiB + 123]) {
     const plain = randomBytes(size);
     const before = requests();
@@ -86,6 +87,18 @@ test('a 1 MiB object stays inline: no message reaches a thread', async () => {
   const cipher = await encrypt(plain, MiB);
   assert.ok((await decrypt(cipher, MiB, cipher.length)).out.equals(plain));
   assert.equal(requests(), before);
+});
+
+test('by default AES-GCM stays on the event loop: no run reaches a thread', async () => {
+  configureOffload({ aes: false });
+  const before = requests();
+  const plain = randomBytes(5 * MiB + 3);
+  const cipher = await encrypt(plain, 'random');
+  assert.ok((await decrypt(cipher, plain.length, 'random')).out.equals(plain));
+  assert.equal(requests(), before);
+  configureOffload({ aes: true });
+  assert.ok((await encrypt(plain, 'random')).equals(cipher), 'same bytes either way');
+  assert.ok(requests() > before);
 });
 
 test('order is preserved across many concurrent streams', async () => {

@@ -133,7 +133,8 @@ test('errors of the work and of a stopped pool reach the caller', async () => {
 // Encrypts 3 MiB through the threads, prints done and lets the process end by itself.
 const childWork = `
   const { createSegmentEncryptor, generateDataKey, generateSegmentSalt } = await import(${JSON.stringify(`${repoRoot}src/crypto/index.ts`)});
-  const { offloadPool } = await import(${JSON.stringify(`${repoRoot}src/crypto/offload/index.ts`)});
+  const { configureOffload, offloadPool } = await import(${JSON.stringify(`${repoRoot}src/crypto/offload/index.ts`)});
+  configureOffload({ aes: true });
   const enc = createSegmentEncryptor(generateDataKey(), { partNumber: 1, salt: generateSegmentSalt() });
   let n = 0;
   enc.on('data', (c) => { n += c.length; });

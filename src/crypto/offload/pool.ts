@@ -128,10 +128,15 @@ export class OffloadPool {
 }
 
 let threads = Math.min(2, availableParallelism());
+let aes = false;
 let shared: OffloadPool | undefined;
 
-/** Sets the number of threads (0: everything stays on the event loop). Takes effect on next use. */
-export function configureOffload(options: { threads?: number | undefined }): void {
+/**
+ * Sets the number of threads (0: everything stays on the event loop) and whether AES-GCM chunk
+ * runs go to them too (MD5 always does). Takes effect on next use.
+ */
+export function configureOffload(options: { threads?: number | undefined; aes?: boolean | undefined }): void {
+  if (options.aes !== undefined) aes = options.aes;
   if (options.threads === undefined || options.threads === threads) return;
   if (!Number.isInteger(options.threads) || options.threads < 0) throw new RangeError(`invalid thread count: ${options.threads}`);
   threads = options.threads;
@@ -145,6 +150,16 @@ export function offloadPool(): OffloadPool | undefined {
   if (threads === 0) return undefined;
   shared ??= new OffloadPool(threads);
   return shared;
+}
+
+/**
+ * The pool for AES-GCM chunk runs, when they are to move at all. Off by default: a run costs more
+ * CPU in total on a thread (a copy, two messages, more to collect) and adds a hand-off to every
+ * stream's pipeline; on the 2-core dev VM, where AES-GCM runs at ~1.6 GiB/s inline, SSE-C PUT and
+ * GET were 10-35% slower with it (docs/design/encryption.md §12). Where AES is slow, try it.
+ */
+export function aesOffloadPool(): OffloadPool | undefined {
+  return aes ? offloadPool() : undefined;
 }
 
 /** Ends the threads (after the servers drained); a later use starts new ones. */
