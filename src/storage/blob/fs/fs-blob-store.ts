@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore, ByteRange } from '../../../domain/ports.ts';
+import { ProgressiveFlush } from './progressive-flush.ts';
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
-const IO_CHUNK = 1024 * 1024;
+// Reads and buffered writes in 256 KiB steps: as fast as 1 MiB on the dev VM (512 MiB PUT/GET,
+// 1 and 4 streams), with ~25 MiB less peak memory when several streams run (docs/benchmarks.md).
+const IO_CHUNK = 256 * 1024;
 
 export class FsBlobStore implements BlobStore {
   readonly #blobRoot: string;
@@ -35,15 +38,18 @@ export class FsBlobStore implements BlobStore {
     const blobId = randomBytes(16).toString('hex');
     const tempPath = join(this.#tempRoot, `${blobId}.part`);
     const handle = await open(tempPath, 'w', 0o600);
+    const flush = new ProgressiveFlush(handle);
     let size = 0;
     try {
       const sink = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: IO_CHUNK });
       source.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        flush.wrote(chunk.length);
       });
       await pipeline(source, sink);
-      await handle.sync();
+      await flush.sync();
     } catch (error) {
+      await flush.settled();
       await handle.close().catch(() => undefined);
       await rm(tempPath, { force: true });
       throw error;
