@@ -64,5 +64,5 @@ export function concatenateSlices(slices: SegmentSlice[], open: SliceOpener): Re
       }
     }
   }
-  return Readable.from(generate(), { objectMode: false, highWaterMark: 1024 * 1024 });
+  return Readable.from(generate(), { objectMode: false, highWaterMark: 256 * 1024 });
 }

@@ -8,8 +8,9 @@ import { CHUNK_CIPHER_SIZE } from '../format.ts';
 export const BATCH_CHUNKS = 16;
 /** Capacity of a batch buffer: 16 ciphertext chunks (also holds 16 plaintext chunks, or 1 MiB). */
 export const BATCH_BYTES = BATCH_CHUNKS * CHUNK_CIPHER_SIZE;
-// 16 idle buffers (16 MiB) cover a few busy streams; more are allocated under load and dropped after.
-const MAX_IDLE = 16;
+// 4 idle buffers (4 MiB) cover a couple of busy streams; more are allocated under load and dropped
+// after, so a burst of parallel uploads does not stay resident.
+const MAX_IDLE = 4;
 const idle: ArrayBuffer[] = [];
 
 export function takeBatchBuffer(): ArrayBuffer {

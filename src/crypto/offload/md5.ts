@@ -1,11 +1,13 @@
 // MD5 of a large body computed on an offload thread. Bytes are copied into ~1 MiB batches (one
-// message each, instead of one per TLS record); at most ~8 MiB are in flight, so memory stays
-// flat whatever the size: update() hands back a promise when the caller must wait.
+// message each, instead of one per TLS record); at most ~2 MiB are in flight per body (one batch
+// being hashed, one waiting), so memory stays flat whatever the size and however many bodies
+// arrive at once (`aws s3 cp` sends 10 parts together): update() hands back a promise when the
+// caller must wait.
 import { Buffer } from 'node:buffer';
 import { BATCH_BYTES, returnBatchBuffer, takeBatchBuffer } from './buffers.ts';
 import { offloadPool, type Lane } from './pool.ts';
 
-const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+const MAX_IN_FLIGHT = 2 * 1024 * 1024;
 let streams = 0;
 
 export class OffloadedMd5 {
