@@ -83,6 +83,9 @@ export function cpuSeconds(pids: number[]): number {
  */
 export class MemorySampler {
   #peakKiB = 0;
+  /** Sampled peak of each phase named by phase(), so a reader sees which run sets the figure. */
+  readonly #phasePeaksKiB = new Map<string, number>();
+  #phase = 'start';
   #timer: NodeJS.Timeout | undefined;
   #tree: number[];
   #ticks = 0;
@@ -108,6 +111,18 @@ export class MemorySampler {
   #sample(): void {
     const total = this.#tree.reduce((sum, pid) => sum + statusKiB(pid, 'VmRSS'), 0);
     this.#peakKiB = Math.max(this.#peakKiB, total);
+    this.#phasePeaksKiB.set(this.#phase, Math.max(this.#phasePeaksKiB.get(this.#phase) ?? 0, total));
+  }
+
+  /** Names the run that follows; samples from now on count towards its peak. */
+  phase(name: string): void {
+    this.#sample();
+    this.#phase = name;
+  }
+
+  /** Sampled peak per phase in MiB, in the order the phases first ran: "start 92, put plain ×1 128, …". */
+  phasePeaks(): string {
+    return [...this.#phasePeaksKiB].map(([name, kib]) => `${name} ${Math.round(kib / 1024)}`).join(', ');
   }
 
   /**
