@@ -9,6 +9,11 @@ export function openDatabase(path: string): Database.Database {
   // FULL: a commit is on disk before the client is told the write succeeded.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // Reads through a memory map instead of a read() per page. Small objects live inline in their
+  // rows and spill into overflow pages, which SQLite reads straight from the file, bypassing its own
+  // cache: a GET of a 4 KiB object cost ~33 µs of lookups, ~15 µs mapped (dev VM). Writes still go
+  // through write(). Mapped pages are the OS page cache, shown in RSS as file pages, reclaimable.
+  db.pragma(`mmap_size = ${256 * 1024 * 1024}`);
   db.pragma('foreign_keys = ON');
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
