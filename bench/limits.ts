@@ -52,6 +52,30 @@ export function measureCrypto(figures: Figures, options: BenchOptions): void {
   }
 }
 
+/**
+ * Writing into memory the process has not touched yet (page faults: the kernel maps and zeroes each
+ * 4 KiB page) against writing into memory already mapped. Every fresh buffer a server allocates
+ * (socket reads, cipher output, page cache for files) pays the first figure; on some VMs a fault
+ * costs ten microseconds and more, which bounds any streaming server.
+ */
+export function measureMemoryTouch(figures: Figures, options: BenchOptions): void {
+  const size = Math.max(16 * 1024 * 1024, Math.min(256 * 1024 * 1024, options.largeSize / 4));
+  // Buffer.alloc is calloc: at this size glibc maps fresh zero pages and leaves them untouched.
+  const buffer = Buffer.alloc(size);
+  let t0 = now();
+  buffer.fill(1);
+  const fresh = mibps(size, now() - t0);
+  t0 = now();
+  buffer.fill(2);
+  const touched = mibps(size, now() - t0);
+  const pageMicros = (4096 / (fresh * 1024 * 1024)) * 1e6;
+  figures.set('limit.memory.fresh', {
+    label: 'memory: writing fresh pages (page faults), one core', value: fresh, unit: 'MiB/s',
+    detail: { bytes: size, microsecondsPer4KiBPage: +pageMicros.toFixed(2), touchedMiBps: Math.round(touched) },
+  });
+  figures.set('limit.memory.touched', { label: 'memory: writing pages already mapped, one core', value: touched, unit: 'MiB/s' });
+}
+
 /** Sequential 1 MiB writes of the large size into the data folder, then fsync: the file stays for `aws s3 cp`. */
 export async function measureDisk(figures: Figures, options: BenchOptions, path: string): Promise<void> {
   const block = patternBlock();

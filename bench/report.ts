@@ -68,7 +68,7 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
   };
 
   section = 'machine limits';
-  for (const id of ['limit.aes', 'limit.md5', 'limit.sha256', 'limit.disk', 'limit.bare.put', 'limit.bare.get',
+  for (const id of ['limit.aes', 'limit.md5', 'limit.sha256', 'limit.memory.fresh', 'limit.memory.touched', 'limit.disk', 'limit.bare.put', 'limit.bare.get',
     'limit.adj.put.plain', 'limit.adj.put.sse', 'limit.adj.get.sse', 'limit.bare.small.put.16', 'limit.bare.small.get.16', 'limit.bare.small.head.16', 'limit.sdk.small.get.16']) {
     row(figures.get(id)?.label ?? id, undefined, id);
   }
