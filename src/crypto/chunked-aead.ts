@@ -246,3 +246,29 @@ export function createSegmentDecryptor(
     },
   });
 }
+
+/**
+ * The decryptor's result for a segment already in memory (an inline object), in one call: the
+ * plaintext of `range` (or of the whole segment) as one buffer. Every chunk of the span is
+ * verified before anything is returned; short ciphertext or a failing tag is a TamperError, as
+ * from createSegmentDecryptor.
+ */
+export function openSegmentBytes(
+  dataKey: Secret,
+  seg: SegmentParams & { plainSize: number },
+  stored: Buffer,
+  range?: PlainRange,
+): Buffer {
+  const span = range === undefined ? wholeSegmentSpan(seg.plainSize) : segmentChunkSpan(seg.plainSize, range.start, range.endInclusive);
+  const data = stored.subarray(span.cipherStart, span.cipherEndInclusive + 1);
+  if (data.length !== span.cipherEndInclusive + 1 - span.cipherStart) {
+    throw new TamperError(`ciphertext ends before chunk ${span.lastChunk} is complete`);
+  }
+  const cipher = new SegmentCipher(segmentKey(dataKey, seg), seg.partNumber);
+  const finalSize = span.lastChunk === chunkCount(seg.plainSize) - 1 ? seg.plainSize : undefined;
+  const { plain, opened } = cipher.openRun(span.firstChunk, finalSize, data);
+  const count = span.lastChunk - span.firstChunk + 1;
+  if (opened < count) throw new TamperError(`chunk ${span.firstChunk + opened} failed authentication`);
+  const joined = plain.length === 1 ? (plain[0] as Buffer) : Buffer.concat(plain);
+  return joined.subarray(span.skip, span.skip + span.length);
+}

@@ -12,7 +12,7 @@ import { concatenateSlices, plainSliceOpener, sliceSegments, storedBytesReader }
 import { spoolSmall } from './small-objects.ts';
 import type { BlobStore, ByteRange, MetadataStore } from './ports.ts';
 import {
-  bindingOf, encryptedSliceOpener, generateDataKey, sealFor, segmentEncryption, wrapDataKey, type CustomerKey,
+  bindingOf, encryptedSliceOpener, generateDataKey, openInlineBytes, sealFor, segmentEncryption, wrapDataKey, type CustomerKey,
 } from './sse-c.ts';
 
 export interface WriteOptions {
@@ -120,11 +120,15 @@ export class ObjectService {
   }
 
   /**
-   * The bytes of a plain object stored inline, as one buffer: small GETs skip the stream machinery
-   * and go out in a single write. Undefined for anything else (stored in a blob, or encrypted).
+   * The bytes of an object stored inline, as one buffer (decrypted and verified when encrypted):
+   * small GETs skip the stream machinery and go out in a single write. Undefined for objects
+   * stored in blobs.
    */
   inlineBytes(record: ObjectRecord, range: ByteRange | undefined, dataKey: Secret | undefined): Buffer | undefined {
-    if (dataKey || record.encryption || !record.inlineData || record.segments.length !== 1) return undefined;
+    const segment = record.segments[0];
+    if (!record.inlineData || record.segments.length !== 1 || !segment) return undefined;
+    if (record.encryption) return dataKey ? openInlineBytes(segment, record.inlineData, dataKey, range) : undefined;
+    if (dataKey) return undefined;
     return range ? record.inlineData.subarray(range.start, range.endInclusive + 1) : record.inlineData;
   }
 

@@ -2,13 +2,14 @@
 // that encrypts a segment on write and decrypts exactly the needed chunks on read.
 import type { Readable, Transform } from 'node:stream';
 import {
-  createSegmentDecryptor, createSegmentEncryptor, generateDataKey, generateSegmentSalt, KeyUnwrapError, TamperError,
+  createSegmentDecryptor, createSegmentEncryptor, generateDataKey, generateSegmentSalt, KeyUnwrapError, openSegmentBytes, TamperError,
   sealManifest, segmentChunkSpan, unwrapDataKey, wholeSegmentSpan, verifyManifest, wrapDataKey, type ObjectBinding,
 } from '../crypto/index.ts';
 import type { Secret } from '../util/secret.ts';
 import { S3Error } from './errors.ts';
 import type { ObjectRecord, Segment } from './model.ts';
 import type { SliceOpener, StoredBytesReader } from './object-reader.ts';
+import type { ByteRange } from './ports.ts';
 
 export { generateDataKey, wrapDataKey };
 
@@ -91,6 +92,12 @@ export function encryptedSliceOpener(readStored: StoredBytesReader, dataKey: Sec
     cipher.on('error', (error) => decryptor.destroy(error));
     return cipher.pipe(decryptor) as Readable;
   };
+}
+
+/** Plaintext of an encrypted object stored inline (or of a range of it), verified, in one buffer. */
+export function openInlineBytes(segment: Segment, inline: Buffer, dataKey: Secret, range: ByteRange | undefined): Buffer {
+  const seg = { partNumber: segment.partNumber, salt: Buffer.from(segment.salt ?? '', 'base64'), plainSize: segment.size };
+  return openSegmentBytes(dataKey, seg, inline, range);
 }
 
 /** Stored data or metadata failed authentication: never serve it. */
