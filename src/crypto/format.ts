@@ -1,6 +1,6 @@
 // Constants, byte encodings, key derivation and error classes of the "coffer-enc-v1" format
 // (docs/design/encryption.md). Everything here is shared by envelope, manifest and chunk code.
-import { createHash, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 
 // WARNING: every constant and label below is part of the stored format. Changing one makes all
@@ -90,10 +90,22 @@ export function sha256(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
-/** HKDF-SHA256 to 32 raw bytes. The caller wipes the result once it has been used. */
+/**
+ * HKDF-SHA256 (RFC 5869) to 32 raw bytes: one output block, so extract and one expand step,
+ * PRK = HMAC(salt, ikm), OKM = HMAC(PRK, info ‖ 0x01). Two HMACs cost half of `hkdfSync` (~6 vs
+ * ~11 µs), and an SSE-C read derives three keys. An empty salt is HMAC's zero key, as the RFC
+ * says. Equal to hkdfSync (test/unit/crypto-hkdf.test.ts). The caller wipes the result.
+ */
 export function hkdf32(ikm: Buffer, salt: Buffer, info: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', ikm, salt, info, 32));
+  const prk = createHmac('sha256', salt).update(ikm).digest();
+  try {
+    return createHmac('sha256', prk).update(info).update(ONE).digest();
+  } finally {
+    prk.fill(0);
+  }
 }
+
+const ONE = Buffer.of(1);
 
 /**
  * HKDF-SHA256 straight into a KeyObject, so the derived key lives outside the JS heap and
