@@ -112,7 +112,7 @@ export async function measureBare(figures: Figures, options: BenchOptions, bare:
   try {
     for (const op of ['put', 'get', 'head'] as const) {
       await smallCell(figures, `limit.bare.small.${op}.16`, `bare node:https server, 4 KiB ${op.toUpperCase()}, 16 clients (lean client)`, small, {
-        bucket: 'bare', op, clients: 16, seconds: options.cellSeconds, keys: ['size-4096'], sse: undefined,
+        bucket: 'bare', op, clients: 16, seconds: options.cellSeconds, keys: ['size-4096'], sse: undefined, serverPid: bare.pid,
       });
     }
   } finally {

@@ -36,7 +36,10 @@ function show(f: Figure | undefined, figures: Figures, id?: string): string {
   if (f.unit === 'req/s') {
     const p50 = id ? figures.value(`${id}.p50`) : undefined;
     const p99 = id ? figures.value(`${id}.p99`) : undefined;
-    return p50 === undefined || p99 === undefined ? `${n}/s` : `${n}/s (p50 ${p50.toFixed(1)}, p99 ${p99.toFixed(1)} ms)`;
+    const cpu = f.detail?.serverCpuMicrosPerRequest;
+    // CPU per request of the server: what a rate costs, independent of how the machine was shared.
+    const perRequest = typeof cpu === 'number' ? `, server ${cpu} µs CPU/req` : '';
+    return p50 === undefined || p99 === undefined ? `${n}/s` : `${n}/s (p50 ${p50.toFixed(1)}, p99 ${p99.toFixed(1)} ms${perRequest})`;
   }
   const server = f.detail?.serverCpuPercent;
   const client = f.detail?.clientCpuPercent;

@@ -3,6 +3,7 @@ import { inParallel, type SseKey } from './client.ts';
 import { LeanS3 } from './lean-client.ts';
 import { smallBody } from './transfer.ts';
 import { closedLoop, percentile, type Figures } from './figures.ts';
+import { cpuSeconds, processTree } from './procfs.ts';
 import type { Target } from './servers.ts';
 
 export const SMALL_SIZE = 4096;
@@ -15,6 +16,8 @@ export interface CellSpec {
   /** Existing keys that GET and HEAD cycle through; PUT writes new keys under the first. */
   keys: string[];
   sse: SseKey | undefined;
+  /** The server's process: its CPU time per request goes into the figure's detail. */
+  serverPid: number;
 }
 
 /**
@@ -42,12 +45,20 @@ export async function smallCell(figures: Figures, id: string, label: string, cli
       await client.ok('HEAD', spec.bucket, keyOf(worker, i), undefined, spec.sse);
     }
   };
+  const tree = processTree(spec.serverPid);
+  const serverCpu0 = cpuSeconds(tree);
+  const clientCpu0 = process.cpuUsage();
   const run = await closedLoop(spec.clients, spec.seconds * 1000, request);
+  // CPU per request, server and client: on a machine they share, their sum bounds the rate.
+  const serverMicros = ((cpuSeconds(processTree(spec.serverPid)) - serverCpu0) * 1e6) / Math.max(1, run.latencies.length);
+  const clientUsage = process.cpuUsage(clientCpu0);
+  const clientMicros = (clientUsage.user + clientUsage.system) / Math.max(1, run.latencies.length);
   const rate = run.latencies.length / (run.elapsed / 1000);
   const p50 = percentile(run.latencies, 50);
   const p99 = percentile(run.latencies, 99);
   const detail = {
     clients: spec.clients, requests: run.latencies.length, errors: run.errors, p50: +p50.toFixed(2), p99: +p99.toFixed(2),
+    serverCpuMicrosPerRequest: Math.round(serverMicros), clientCpuMicrosPerRequest: Math.round(clientMicros),
     ...(run.firstError ? { firstError: run.firstError } : {}),
   };
   figures.set(id, { label, value: rate, unit: 'req/s', detail });
@@ -93,7 +104,7 @@ export async function runSmall(figures: Figures, plan: SmallPlan): Promise<void>
         for (const op of ['put', 'get', 'head'] as const) {
           const label = `${who} 4 KiB ${op.toUpperCase()} ${mode.name === 'sse' ? 'SSE-C' : 'plain'}, ${clients === 1 ? '1 client' : `${clients} clients`}`;
           await smallCell(figures, `${plan.prefix}.${op}.${mode.name}.${clients}`, label, client, {
-            bucket: plan.bucket, op, clients, seconds: plan.seconds, keys: pools.get(mode.name) ?? [], sse: mode.sse,
+            bucket: plan.bucket, op, clients, seconds: plan.seconds, keys: pools.get(mode.name) ?? [], sse: mode.sse, serverPid: plan.target.pid,
           });
         }
       }
