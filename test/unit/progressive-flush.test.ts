@@ -47,3 +47,21 @@ test('flushes in the background every FLUSH_EVERY bytes, one at a time, and sync
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a failed background flush fails the final sync, even when the fsync after it succeeds', async () => {
+  // Linux reports a writeback error to one fsync only: the failure must not be swallowed. The
+  // kernel error is injected on the real handle; the final fsync is the real one and succeeds.
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-flush-'));
+  try {
+    const handle = await open(join(dir, 'blob'), 'w');
+    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    handle.datasync = () => Promise.reject(eio);
+    const flush = new ProgressiveFlush(handle);
+    await handle.write(Buffer.alloc(FLUSH_EVERY));
+    flush.wrote(FLUSH_EVERY);
+    await assert.rejects(flush.sync(), (error: unknown) => error === eio);
+    await handle.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

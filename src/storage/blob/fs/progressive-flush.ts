@@ -14,6 +14,7 @@ export class ProgressiveFlush {
   readonly #handle: FileHandle;
   #unflushed = 0;
   #inFlight: Promise<void> | undefined;
+  #failure: unknown;
 
   constructor(handle: FileHandle) {
     this.#handle = handle;
@@ -22,12 +23,19 @@ export class ProgressiveFlush {
   /** Counts bytes handed to the file; starts a flush when enough have gathered and none is running. */
   wrote(bytes: number): void {
     this.#unflushed += bytes;
-    if (this.#unflushed < FLUSH_EVERY || this.#inFlight) return;
+    if (this.#unflushed < FLUSH_EVERY || this.#inFlight || this.#failure !== undefined) return;
     this.#unflushed = 0;
-    // A failure here is not lost: the final fsync reports the same error (the page stays dirty or errored).
-    this.#inFlight = this.#handle.datasync().catch(() => undefined).finally(() => {
-      this.#inFlight = undefined;
-    });
+    // A failure is kept and thrown by sync(): Linux reports a writeback error to one fsync of a
+    // file description only, so the final fsync could succeed after this one failed.
+    this.#inFlight = this.#handle.datasync().then(
+      () => {
+        this.#inFlight = undefined;
+      },
+      (error: unknown) => {
+        this.#failure ??= error;
+        this.#inFlight = undefined;
+      },
+    );
   }
 
   /** Resolves when no flush is running (before closing the file after a failure). */
@@ -35,9 +43,10 @@ export class ProgressiveFlush {
     await this.#inFlight;
   }
 
-  /** Waits for the flush in flight, then fsyncs what remains. */
+  /** Waits for the flush in flight, then fsyncs what remains; throws if any flush failed. */
   async sync(): Promise<void> {
     await this.#inFlight;
+    if (this.#failure !== undefined) throw this.#failure;
     await this.#handle.sync();
   }
 }
