@@ -1,5 +1,5 @@
 // Object rules: durable writes (blob first, then one metadata commit), reads, deletes and copies.
-import { randomBytes } from 'node:crypto';
+import { randomHexId } from '../util/random-id.ts';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../util/logger.ts';
@@ -21,9 +21,9 @@ export interface WriteOptions {
   customerKey?: CustomerKey | undefined;
 }
 
-export const newVersionId = (): string => randomBytes(16).toString('hex');
+export const newVersionId = (): string => randomHexId();
 /** ETag of an encrypted object: random per version, so equal contents are not revealed (ARCHITECTURE.md). */
-export const randomEtag = (): string => randomBytes(16).toString('hex');
+export const randomEtag = (): string => randomHexId();
 
 export class ObjectService {
   readonly #metadata: MetadataStore;

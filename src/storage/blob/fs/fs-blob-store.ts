@@ -1,7 +1,7 @@
 // Blob store on the local filesystem: one file per blob, written to a temp file, fsynced, renamed.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { randomHexId } from '../../../util/random-id.ts';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,7 +37,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async write(source: Readable): Promise<{ blobId: string; size: number }> {
-    const blobId = randomBytes(16).toString('hex');
+    const blobId = randomHexId();
     const tempPath = join(this.#tempRoot, `${blobId}.part`);
     const handle = await open(tempPath, 'w', 0o600);
     const flush = new ProgressiveFlush(handle);

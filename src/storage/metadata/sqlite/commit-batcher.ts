@@ -37,7 +37,8 @@ export class CommitBatcher {
   #commit(batch: Pending[]): Outcome[] {
     const outcomes: Outcome[] = [];
     // NORMAL: the commit itself does not fsync (it would block the event loop); #flush then does.
-    this.#db.pragma('synchronous = NORMAL');
+    // Prepared (and cached) statements: db.pragma() compiles its statement on every call.
+    this.#db.prepare('PRAGMA synchronous = NORMAL').run();
     try {
       this.#db.transaction(() => {
         for (const item of batch) {
@@ -49,7 +50,7 @@ export class CommitBatcher {
         }
       }).immediate();
     } finally {
-      this.#db.pragma('synchronous = FULL');
+      this.#db.prepare('PRAGMA synchronous = FULL').run();
     }
     return outcomes;
   }
