@@ -87,10 +87,10 @@ async function measure(figures: Figures): Promise<void> {
 
   log('small.coffer', `small objects: Coffer, 4 KiB PUT/GET/HEAD, 1/16/64 clients, plain and SSE-C, ${options.cellSeconds} s each`);
   const modes = [{ name: 'plain' as const, sse: undefined }, { name: 'sse' as const, sse: newSseKey() }];
-  await runSmall(figures, { target: coffer, bucket: 'bench', prefix: 'coffer.small', modes, clients: [1, 16, 64], seconds: options.cellSeconds, poolKeys: options.poolKeys });
+  await runSmall(figures, { target: coffer, bucket: 'bench', prefix: 'coffer.small', modes, clients: [1, 16, 64], seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.largeRounds });
   if (peer) {
     log('small.peer', 'small objects: s3rver, plain, 16 clients');
-    await runSmall(figures, { target: peer, bucket: 'bench', prefix: 'peer.small', modes: modes.slice(0, 1), clients: [16], seconds: options.cellSeconds, poolKeys: options.poolKeys });
+    await runSmall(figures, { target: peer, bucket: 'bench', prefix: 'peer.small', modes: modes.slice(0, 1), clients: [16], seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.largeRounds });
   }
 
   log('listing.setup', `listing: creating ${options.listingKeys.toLocaleString('en-US')} keys on each server (setup, not measured)`);
