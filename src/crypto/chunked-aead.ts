@@ -248,6 +248,15 @@ export function createSegmentDecryptor(
 }
 
 /**
+ * The encryptor's output for a segment whose plaintext is already in memory (a small PUT), in one
+ * call and one buffer: byte for byte what createSegmentEncryptor produces for the same salt.
+ */
+export function sealSegmentBytes(dataKey: Secret, seg: SegmentParams, plain: Buffer): Buffer {
+  const cipher = new SegmentCipher(segmentKey(dataKey, seg), seg.partNumber);
+  return Buffer.concat(cipher.sealRun(0, plain.length, plain));
+}
+
+/**
  * The decryptor's result for a segment already in memory (an inline object), in one call: the
  * plaintext of `range` (or of the whole segment) as one buffer. Every chunk of the span is
  * verified before anything is returned; short ciphertext or a failing tag is a TamperError, as

@@ -29,7 +29,7 @@ export {
   type ObjectManifest,
   type SegmentManifestEntry,
 } from './manifest.ts';
-export { createSegmentDecryptor, createSegmentEncryptor, openSegmentBytes, type PlainRange, type SegmentParams } from './chunked-aead.ts';
+export { createSegmentDecryptor, createSegmentEncryptor, openSegmentBytes, sealSegmentBytes, type PlainRange, type SegmentParams } from './chunked-aead.ts';
 export {
   chunkCount,
   encryptedSegmentSize,

@@ -16,6 +16,19 @@ export interface IncomingBody {
   summary(): BodySummary;
 }
 
+/** A small body read whole before it is stored: its verified bytes and what they are. */
+export interface BufferedBody {
+  bytes: Buffer;
+  summary: BodySummary;
+}
+
+/**
+ * What PutObject hands the domain: a small body arrives whole (verified at once, stored inline
+ * without stream layers), a larger one as a stream verified as it flows. A failed verification
+ * rejects `buffered`.
+ */
+export type ObjectBody = IncomingBody | { buffered: Promise<BufferedBody> };
+
 /** Counts and MD5-hashes what passes (used for copies, whose bytes come from storage). */
 export class Md5Counter extends Transform {
   readonly #hash = createHash('md5');

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../util/logger.ts';
 import type { Secret } from '../util/secret.ts';
-import type { IncomingBody } from './body.ts';
+import type { BodySummary, IncomingBody, ObjectBody } from './body.ts';
 import { Md5Counter } from './body.ts';
 import { S3Error } from './errors.ts';
 import type { Bucket, ContentHeaders, ObjectRecord, Segment } from './model.ts';
@@ -12,7 +12,8 @@ import { concatenateSlices, plainSliceOpener, sliceSegments, storedBytesReader }
 import { spoolSmall } from './small-objects.ts';
 import type { BlobStore, ByteRange, MetadataStore } from './ports.ts';
 import {
-  bindingOf, encryptedSliceOpener, generateDataKey, openInlineBytes, sealFor, segmentEncryption, wrapDataKey, type CustomerKey,
+  bindingOf, encryptedSliceOpener, generateDataKey, openInlineBytes, sealFor, sealSegmentInMemory, segmentEncryption, wrapDataKey,
+  type CustomerKey,
 } from './sse-c.ts';
 
 export interface WriteOptions {
@@ -24,6 +25,13 @@ export interface WriteOptions {
 export const newVersionId = (): string => randomHexId();
 /** ETag of an encrypted object: random per version, so equal contents are not revealed (ARCHITECTURE.md). */
 export const randomEtag = (): string => randomHexId();
+
+/** A small body kept inline as it came, or sealed in one call: no stream, no spooling. */
+function inlineSegment(body: { bytes: Buffer; summary: BodySummary }, dataKey: Secret | undefined) {
+  const sealed = dataKey ? sealSegmentInMemory(dataKey, 1, body.bytes) : { salt: undefined, stored: body.bytes };
+  const written = { blobId: '', size: sealed.stored.length, inline: sealed.stored as Buffer | undefined, salt: sealed.salt };
+  return { written, summary: body.summary };
+}
 
 export class ObjectService {
   readonly #metadata: MetadataStore;
@@ -62,11 +70,12 @@ export class ObjectService {
     return { ...written, salt };
   }
 
-  async put(bucket: Bucket, key: string, body: IncomingBody, options: WriteOptions): Promise<ObjectRecord> {
+  async put(bucket: Bucket, key: string, body: ObjectBody, options: WriteOptions): Promise<ObjectRecord> {
     const versionId = newVersionId();
     const dataKey = options.customerKey ? generateDataKey() : undefined;
-    const written = await this.writeSegment(body.stream, 1, dataKey, true);
-    const summary = body.summary();
+    const { written, summary } = 'buffered' in body
+      ? inlineSegment(await body.buffered, dataKey)
+      : { written: await this.writeSegment(body.stream, 1, dataKey, true), summary: body.summary() };
     const etag = dataKey ? randomEtag() : (summary.md5Hex ?? randomEtag());
     const segment: Segment = {
       blobId: written.blobId, partNumber: 1, size: summary.size, storedSize: written.size, etag, salt: written.salt,

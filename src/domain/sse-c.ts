@@ -3,7 +3,7 @@
 import type { Readable, Transform } from 'node:stream';
 import {
   createSegmentDecryptor, createSegmentEncryptor, generateDataKey, generateSegmentSalt, KeyUnwrapError, openSegmentBytes, TamperError,
-  sealManifest, segmentChunkSpan, unwrapDataKey, wholeSegmentSpan, verifyManifest, wrapDataKey, type ObjectBinding,
+  sealManifest, sealSegmentBytes, segmentChunkSpan, unwrapDataKey, wholeSegmentSpan, verifyManifest, wrapDataKey, type ObjectBinding,
 } from '../crypto/index.ts';
 import type { Secret } from '../util/secret.ts';
 import { S3Error } from './errors.ts';
@@ -75,6 +75,12 @@ export function sealFor(dataKey: Secret, record: { size: number; etag: string; s
 export function segmentEncryption(dataKey: Secret, partNumber: number): { salt: string; encryptor: Transform } {
   const salt = generateSegmentSalt();
   return { salt: salt.toString('base64'), encryptor: createSegmentEncryptor(dataKey, { partNumber, salt }) };
+}
+
+/** A segment already in memory sealed in one call under a fresh salt: what segmentEncryption would stream. */
+export function sealSegmentInMemory(dataKey: Secret, partNumber: number, plain: Buffer): { salt: string; stored: Buffer } {
+  const salt = generateSegmentSalt();
+  return { salt: salt.toString('base64'), stored: sealSegmentBytes(dataKey, { partNumber, salt }, plain) };
 }
 
 /** Reads the ciphertext chunks a slice needs and decrypts them, each chunk verified before release. */

@@ -1,11 +1,12 @@
-// Builds the verified body stream of a request: aws-chunked decoding and signature checks, then
-// Content-MD5 / flexible checksum verification, all as bytes pass, nothing buffered.
+// Builds the verified body of a request: aws-chunked decoding and signature checks, then
+// Content-MD5 / flexible checksum verification, as bytes pass; a small plain object body is read
+// whole and verified at once instead (openObjectBody).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IncomingBody } from '../domain/body.ts';
+import type { BufferedBody, IncomingBody, ObjectBody } from '../domain/body.ts';
 import { S3Error } from '../domain/errors.ts';
 import type { AuthContext } from './auth/index.ts';
-import { createPayloadVerifier } from './auth/index.ts';
-import { createBodyDigester, requestedChecksums } from './checksums/index.ts';
+import { createPayloadVerifier, plainPayloadOf, verifyPayloadSha256, type PlainPayload } from './auth/index.ts';
+import { createBodyDigester, digestWholeBody, requestedChecksums } from './checksums/index.ts';
 
 export const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 const DEFAULT_CONTROL_LIMIT = 4 * 1024 * 1024;
@@ -57,6 +58,66 @@ export function openBody(
       return { size: result.size, md5Hex: result.md5Hex, checksum: result.checksum };
     },
   };
+}
+
+/**
+ * Bodies sent as is (not aws-chunked) up to this size are read whole and verified at once: for a
+ * 4 KiB PUT the stream stages cost more than the work they carry. Memory per request stays below
+ * what the inline spooling of a streamed body holds (INLINE_LIMIT).
+ */
+export const BUFFERED_BODY_LIMIT = 64 * 1024;
+
+/** The body of a new object: small plain bodies whole, everything else as openBody streams it. */
+export function openObjectBody(
+  req: IncomingMessage, res: ServerResponse, auth: AuthContext | undefined, options: { computeMd5: boolean },
+): ObjectBody {
+  const plain = plainPayloadOf(auth, req.headers);
+  const length = plain?.contentLength;
+  if (plain === undefined || length === undefined || length > BUFFERED_BODY_LIMIT) return openBody(req, res, auth, options);
+  const checksums = requestedChecksums(req.headers);
+  const digestOptions = { ...checksums, computeMd5: options.computeMd5 || checksums.contentMd5 !== undefined, expectedLength: length };
+  sendContinue(req, res);
+  const buffered = readWhole(req, length).then((bytes) => verifyWhole(bytes, plain, digestOptions));
+  // The handler awaits it; until then a client that hangs up must not be an unhandled rejection.
+  buffered.catch(() => undefined);
+  return { buffered };
+}
+
+async function verifyWhole(
+  bytes: Buffer, payload: PlainPayload, digestOptions: Parameters<typeof digestWholeBody>[1],
+): Promise<BufferedBody> {
+  verifyPayloadSha256(payload, bytes);
+  const digest = await digestWholeBody(bytes, digestOptions);
+  return { bytes, summary: { size: digest.size, md5Hex: digest.md5Hex, checksum: digest.checksum } };
+}
+
+/** The request body as one buffer; a body that ends short (the client hung up) is IncompleteBody. */
+function readWhole(req: IncomingMessage, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const pieces: Buffer[] = [];
+    let received = 0;
+    const finish = (error: S3Error | undefined) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onBroken);
+      req.off('close', onBroken);
+      if (error) reject(error);
+      else resolve(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces, received));
+    };
+    const onData = (piece: Buffer) => {
+      received += piece.length;
+      pieces.push(piece);
+    };
+    // HTTP framing stops the body at Content-Length, so only a short body can disagree with it.
+    const onEnd = () => finish(received === length ? undefined : new S3Error('IncompleteBody'));
+    const onBroken = () => {
+      if (!req.complete) finish(new S3Error('IncompleteBody'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onBroken);
+    req.on('close', onBroken);
+  });
 }
 
 export async function readControlBody(

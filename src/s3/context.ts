@@ -1,7 +1,7 @@
 // What a handler receives: the addressed resource, the caller, the services, and lazy access to the body.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal } from '../domain/access.ts';
-import type { IncomingBody } from '../domain/body.ts';
+import type { IncomingBody, ObjectBody } from '../domain/body.ts';
 import type { BucketService } from '../domain/buckets.ts';
 import type { ListPage, ListRequest } from '../domain/listing.ts';
 import type { MultipartService } from '../domain/multipart.ts';
@@ -29,6 +29,8 @@ export interface S3Context {
   sse: SseRequest;
   /** The object body, verified (signature, length, checksums) as it streams. */
   openBody(options: { computeMd5: boolean }): IncomingBody;
+  /** The body of a new object: read whole and verified at once when small, else as openBody. */
+  openObjectBody(options: { computeMd5: boolean }): ObjectBody;
   /** A small control body (XML) read into memory, capped in size. */
   readControlBody(limit?: number): Promise<Buffer>;
 }

@@ -6,7 +6,7 @@ import type { CredentialRecord, CredentialStore } from '../domain/access.ts';
 import { S3Error, isS3Error } from '../domain/errors.ts';
 import { isIntegrityFailure } from '../domain/sse-c.ts';
 import { authenticateRequest, type AuthContext } from './auth/index.ts';
-import { openBody, readControlBody } from './body.ts';
+import { openBody, openObjectBody, readControlBody } from './body.ts';
 import type { S3Context, S3Services } from './context.ts';
 import { errorResponse } from './error-response.ts';
 import { handlers } from './handlers/index.ts';
@@ -57,6 +57,7 @@ export function createS3Api(services: S3Services, credentials: CredentialStore, 
       requestId, operation, address, headers: req.headers, principal: credential.principal, services,
       sse: parseSseRequest(req.headers, address.query, isSecure(req, options.trustedProxies) || options.insecureSseC),
       openBody: (bodyOptions) => openBody(req, res, auth, bodyOptions),
+      openObjectBody: (bodyOptions) => openObjectBody(req, res, auth, bodyOptions),
       readControlBody: (limit) => readControlBody(req, res, auth, limit),
     };
     return { ...(await primeBody(await handler(ctx))), operation };

@@ -7,7 +7,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import {
-  CHUNK_CIPHER_SIZE, CHUNK_PLAIN_SIZE, createSegmentEncryptor, generateDataKey, generateSegmentSalt, openSegmentBytes, TamperError,
+  CHUNK_CIPHER_SIZE, CHUNK_PLAIN_SIZE, createSegmentEncryptor, generateDataKey, generateSegmentSalt, openSegmentBytes, sealSegmentBytes, TamperError,
 } from '../../src/crypto/index.ts';
 
 const C = CHUNK_PLAIN_SIZE;
@@ -29,6 +29,15 @@ test('whole segments of every size up to two chunks and a bit open to their plai
   for (const size of [0, 1, C - 1, C, C + 1, 2 * C, 2 * C + 5]) {
     const plain = randomBytes(size);
     assert.deepEqual(openSegmentBytes(dek, { ...seg, plainSize: size }, await encrypt(plain)), plain, `size ${size}`);
+  }
+});
+
+test('sealing in one call gives exactly the streaming encryptor\'s bytes', async () => {
+  for (const size of [0, 1, 4096, C - 1, C, C + 1, 2 * C, 2 * C + 5]) {
+    const plain = randomBytes(size);
+    const sealed = sealSegmentBytes(dek, seg, plain);
+    assert.deepEqual(sealed, await encrypt(plain), `size ${size}`);
+    assert.deepEqual(openSegmentBytes(dek, { ...seg, plainSize: size }, sealed), plain, `size ${size}`);
   }
 });
 

@@ -3,13 +3,15 @@ export { authenticateRequest } from './sigv4.ts';
 export type { AuthContext, AuthOptions, IncomingSignedRequest, SecretLookup } from './sigv4.ts';
 export {
   createPayloadVerifier,
+  plainPayloadOf,
+  verifyPayloadSha256,
   checkPayloadHashValue,
   UNSIGNED_PAYLOAD,
   STREAMING_SIGNED,
   STREAMING_SIGNED_TRAILER,
   STREAMING_UNSIGNED_TRAILER,
 } from './payload.ts';
-export type { PayloadVerifier } from './payload.ts';
+export type { PayloadVerifier, PlainPayload } from './payload.ts';
 export { AwsChunkedDecoder, MAX_LINE_BYTES } from './aws-chunked.ts';
 export type { AwsChunkedOptions, ChunkSigning } from './aws-chunked.ts';
 export {

@@ -56,8 +56,47 @@ function parseLength(value: string | undefined, name: string): number | undefine
   return Number(value);
 }
 
+function sha256Mismatch(expected: string, computed: string): S3Error {
+  return new S3Error('XAmzContentSHA256Mismatch', undefined, {
+    details: { ClientComputedContentSHA256: expected, S3ComputedContentSHA256: computed },
+  });
+}
+
+/** A body sent as is (not aws-chunked): its declared length and the SHA-256 it was signed with, if any. */
+export interface PlainPayload {
+  contentLength: number | undefined;
+  /** Lower-case hex; undefined for UNSIGNED-PAYLOAD. */
+  expectedSha256: string | undefined;
+}
+
+/** The payload mode of a request; header problems throw, as in createPayloadVerifier. */
+function payloadMode(auth: AuthContext | undefined, headers: IncomingHttpHeaders): string {
+  const mode = auth?.payloadHash ?? single(headers['x-amz-content-sha256']) ?? UNSIGNED_PAYLOAD;
+  checkPayloadHashValue(mode);
+  return mode;
+}
+
+/** The description of a body sent as is, or undefined for an aws-chunked body. */
+export function plainPayloadOf(auth: AuthContext | undefined, headers: IncomingHttpHeaders): PlainPayload | undefined {
+  return plainPayloadFor(payloadMode(auth, headers), headers);
+}
+
+function plainPayloadFor(mode: string, headers: IncomingHttpHeaders): PlainPayload | undefined {
+  // Parsed (and refused when malformed) whatever the mode, as S3 does.
+  const contentLength = parseLength(single(headers['content-length']), 'Content-Length');
+  if (mode !== UNSIGNED_PAYLOAD && !HEX_SHA256.test(mode)) return undefined;
+  return { contentLength, expectedSha256: mode === UNSIGNED_PAYLOAD ? undefined : mode.toLowerCase() };
+}
+
+/** Checks a whole body held in memory against the SHA-256 it was signed with (as PlainPayload does streaming). */
+export function verifyPayloadSha256(payload: PlainPayload, bytes: Buffer): void {
+  if (payload.expectedSha256 === undefined) return;
+  const computed = createHash('sha256').update(bytes).digest('hex');
+  if (computed !== payload.expectedSha256) throw sha256Mismatch(payload.expectedSha256, computed);
+}
+
 /** Pass-through that counts bytes and, when a SHA-256 is expected, hashes them and compares at the end. */
-class PlainPayload extends Transform {
+class PlainPayloadCheck extends Transform {
   readonly #expectedSha256: string | undefined;
   readonly #expectedLength: number | undefined;
   readonly #hash = createHash('sha256');
@@ -87,9 +126,7 @@ class PlainPayload extends Transform {
     if (this.#expectedSha256 !== undefined) {
       const computed = this.#hash.digest('hex');
       if (computed !== this.#expectedSha256) {
-        callback(new S3Error('XAmzContentSHA256Mismatch', undefined, {
-          details: { ClientComputedContentSHA256: this.#expectedSha256, S3ComputedContentSHA256: computed },
-        }));
+        callback(sha256Mismatch(this.#expectedSha256, computed));
         return;
       }
     }
@@ -103,13 +140,11 @@ class PlainPayload extends Transform {
  * Throws S3Error synchronously for header problems; the stream errors with S3Error for body problems.
  */
 export function createPayloadVerifier(auth: AuthContext | undefined, headers: IncomingHttpHeaders): PayloadVerifier {
-  const mode = auth?.payloadHash ?? single(headers['x-amz-content-sha256']) ?? UNSIGNED_PAYLOAD;
-  checkPayloadHashValue(mode);
-  const contentLength = parseLength(single(headers['content-length']), 'Content-Length');
-
-  if (mode === UNSIGNED_PAYLOAD || HEX_SHA256.test(mode)) {
-    const stream = new PlainPayload(mode === UNSIGNED_PAYLOAD ? undefined : mode, contentLength);
-    return { stream, decodedLength: contentLength, trailers: () => ({}) };
+  const mode = payloadMode(auth, headers);
+  const plain = plainPayloadFor(mode, headers);
+  if (plain) {
+    const stream = new PlainPayloadCheck(plain.expectedSha256, plain.contentLength);
+    return { stream, decodedLength: plain.contentLength, trailers: () => ({}) };
   }
 
   const signed = mode === STREAMING_SIGNED || mode === STREAMING_SIGNED_TRAILER;

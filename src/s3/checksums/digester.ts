@@ -3,6 +3,7 @@
 // Mismatches are raised from _flush, i.e. as a stream error before the stream ends, so a pipeline that
 // commits only on success never stores a corrupt body (BadDigest, as S3 answers:
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
+import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { createOffloadedMd5, type OffloadedMd5 } from '../../crypto/index.ts';
@@ -141,37 +142,52 @@ class Digester extends Transform {
   }
 
   #finish(md5: Buffer | undefined): BodyDigest {
-    const options = this.#options;
-    if (options.expectedLength !== undefined && this.#size !== options.expectedLength) {
-      throw new S3Error('IncompleteBody');
-    }
-    if (options.contentMd5 !== undefined && md5 !== undefined && md5.toString('base64') !== options.contentMd5) {
-      throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', {
-        details: { ExpectedDigest: options.contentMd5 },
-      });
-    }
-    let checksum: BodyDigest['checksum'];
-    const algorithm = options.algorithm;
-    if (algorithm !== undefined && this.#checksummer !== undefined) {
-      const computed = this.#checksummer.digestBase64();
-      const expected = options.fromTrailer ? this.#trailerValue(algorithm) : options.expectedBase64;
-      if (expected !== undefined && expected !== computed) {
-        throw new S3Error('BadDigest', `The ${checksumHeaderName(algorithm)} you specified did not match the calculated checksum.`);
-      }
-      checksum = { algorithm, base64: computed, value: computed };
-    }
-    return { size: this.#size, md5Hex: md5?.toString('hex'), checksum };
+    return concludeDigest(this.#options, this.#size, md5, this.#checksummer);
   }
+}
 
-  #trailerValue(algorithm: ChecksumAlgorithm): string {
-    const name = checksumHeaderName(algorithm);
-    const value = this.#options.getTrailers?.()[name];
-    if (value === undefined) {
-      throw new S3Error('InvalidRequest', `The ${name} trailing header was announced in x-amz-trailer but not sent.`);
-    }
-    checkChecksumValue(algorithm, value, 'trailing header');
-    return value;
+/** Length, Content-MD5 and flexible-checksum verdicts on a body that ended; throws the S3 error. */
+function concludeDigest(
+  options: BodyDigesterOptions, size: number, md5: Buffer | undefined, checksummer: Checksummer | undefined,
+): BodyDigest {
+  if (options.expectedLength !== undefined && size !== options.expectedLength) {
+    throw new S3Error('IncompleteBody');
   }
+  if (options.contentMd5 !== undefined && md5 !== undefined && md5.toString('base64') !== options.contentMd5) {
+    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', {
+      details: { ExpectedDigest: options.contentMd5 },
+    });
+  }
+  let checksum: BodyDigest['checksum'];
+  const algorithm = options.algorithm;
+  if (algorithm !== undefined && checksummer !== undefined) {
+    const computed = checksummer.digestBase64();
+    const expected = options.fromTrailer ? trailerValue(options, algorithm) : options.expectedBase64;
+    if (expected !== undefined && expected !== computed) {
+      throw new S3Error('BadDigest', `The ${checksumHeaderName(algorithm)} you specified did not match the calculated checksum.`);
+    }
+    checksum = { algorithm, base64: computed, value: computed };
+  }
+  return { size, md5Hex: md5?.toString('hex'), checksum };
+}
+
+function trailerValue(options: BodyDigesterOptions, algorithm: ChecksumAlgorithm): string {
+  const name = checksumHeaderName(algorithm);
+  const value = options.getTrailers?.()[name];
+  if (value === undefined) {
+    throw new S3Error('InvalidRequest', `The ${name} trailing header was announced in x-amz-trailer but not sent.`);
+  }
+  checkChecksumValue(algorithm, value, 'trailing header');
+  return value;
+}
+
+/** The digester's verdict on a whole body held in memory (a small PUT), without a stream. */
+export async function digestWholeBody(bytes: Buffer, options: BodyDigesterOptions): Promise<BodyDigest> {
+  const wantMd5 = options.computeMd5 || options.contentMd5 !== undefined;
+  const md5 = wantMd5 ? createHash('md5').update(bytes).digest() : undefined;
+  const checksummer = options.algorithm === undefined ? undefined : await createChecksummer(options.algorithm);
+  checksummer?.update(bytes);
+  return concludeDigest(options, bytes.length, md5, checksummer);
 }
 
 /**

@@ -11,6 +11,6 @@ export {
 export type { Checksummer, ChecksumAlgorithm } from './algorithms.ts';
 export { checkChecksumValue, requestedChecksums } from './requested.ts';
 export type { RequestedChecksums } from './requested.ts';
-export { createBodyDigester } from './digester.ts';
+export { createBodyDigester, digestWholeBody } from './digester.ts';
 export type { BodyDigest, BodyDigester, BodyDigesterOptions } from './digester.ts';
 export { combineCrc, compositeChecksum, fullObjectChecksum } from './multipart.ts';

@@ -1,4 +1,5 @@
-// PutObject: streams the verified body to storage (encrypted under SSE-C when the trio is sent).
+// PutObject: the verified body to storage (encrypted under SSE-C when the trio is sent); small bodies
+// arrive whole and are stored inline, larger ones stream.
 import { requireBucketName, requireKey, type S3Context } from '../context.ts';
 import { contentHeadersFrom, quoteEtag, userMetadataFrom } from '../object-headers.ts';
 import { emptyResponse, type S3Response } from '../response.ts';
@@ -13,7 +14,7 @@ export async function putObject(ctx: S3Context): Promise<S3Response> {
     userMetadata: userMetadataFrom(ctx.headers),
     customerKey: ctx.sse.target,
   };
-  const body = ctx.openBody({ computeMd5: !ctx.sse.target });
+  const body = ctx.openObjectBody({ computeMd5: !ctx.sse.target });
   const record = await ctx.services.objects.put(bucket, requireKey(ctx), body, options);
   const checksumHeaders: Record<string, string> = record.checksum
     ? { [`x-amz-checksum-${record.checksum.algorithm.toLowerCase()}`]: record.checksum.value }
