@@ -1,6 +1,7 @@
 // Constants, byte encodings, key derivation and error classes of the "coffer-enc-v1" format
 // (docs/design/encryption.md). Everything here is shared by envelope, manifest and chunk code.
-import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { takeRandomBytes } from '../util/random-pool.ts';
 import { Buffer } from 'node:buffer';
 
 // WARNING: every constant and label below is part of the stored format. Changing one makes all
@@ -20,9 +21,9 @@ export const LABEL_MANIFEST = 'coffer-enc-v1/manifest';
 // Largest part number a u32 can carry; S3 itself stops at 10000.
 const MAX_U32 = 0xffffffff;
 
-/** A source of random bytes. Production uses randomBytes; tests inject a fixed one for vectors. */
+/** A source of random bytes. Production uses the CSPRNG (batched); tests inject a fixed one for vectors. */
 export type RandomSource = (size: number) => Buffer;
-export const defaultRandom: RandomSource = (size) => randomBytes(size);
+export const defaultRandom: RandomSource = (size) => takeRandomBytes(size);
 
 /** The customer key is wrong, or the wrapped key was altered or moved (maps to 403). */
 export class KeyUnwrapError extends Error {

@@ -1,5 +1,5 @@
 // Object rules: durable writes (blob first, then one metadata commit), reads, deletes and copies.
-import { randomHexId } from '../util/random-id.ts';
+import { randomHexId } from '../util/random-pool.ts';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../util/logger.ts';

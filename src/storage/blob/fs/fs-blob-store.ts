@@ -1,7 +1,7 @@
 // Blob store on the local filesystem: one file per blob, written to a temp file, fsynced, renamed.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { randomHexId } from '../../../util/random-id.ts';
+import { randomHexId } from '../../../util/random-pool.ts';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
