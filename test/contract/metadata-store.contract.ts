@@ -53,6 +53,11 @@ export function metadataStoreContract(name: string, open: () => Promise<Metadata
       assert.equal(await store.replaceObjectVersion({ ...second, versionId: 'v3' }, 'wrong'), false);
       assert.equal(await store.replaceObjectVersion({ ...second, versionId: 'v3' }, second.versionId), true);
       assert.deepEqual(await store.allBlobIds(), new Set(['c'.repeat(32)]));
+      // Every column is replaced, inline bytes included: a blob-backed object after an inline one has none.
+      const third = object('b2', 'k', 'd'.repeat(32));
+      assert.deepEqual(defined(await store.putObject(third)), defined({ ...second, versionId: 'v3' }));
+      assert.deepEqual(defined(await store.getObject('b2', 'k')), defined(third));
+      assert.equal((await store.getObject('b2', 'k'))?.inlineData, undefined);
       await store.close();
     });
 
