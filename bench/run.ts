@@ -85,13 +85,13 @@ async function measure(figures: Figures): Promise<void> {
   log('ssec', 'SSE-C: 1-byte range read and key rotation');
   await runSsec(figures, options, coffer, 'bench', 'large-sse-1-0', sse);
 
-  log('small.coffer', `small objects: Coffer, 4 KiB PUT/GET/HEAD, 1/16/64 clients, plain and SSE-C, ${options.cellSeconds} s each`);
+  log('small', `small objects: 4 KiB PUT/GET/HEAD, Coffer at 1/16/64 clients plain and SSE-C${peer ? ', s3rver at 16 clients plain (rounds interleaved with Coffer\'s)' : ''}, ${options.cellSeconds} s each`);
   const modes = [{ name: 'plain' as const, sse: undefined }, { name: 'sse' as const, sse: newSseKey() }];
-  await runSmall(figures, { target: coffer, bucket: 'bench', prefix: 'coffer.small', modes, clients: [1, 16, 64], seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.largeRounds });
-  if (peer) {
-    log('small.peer', 'small objects: s3rver, plain, 16 clients');
-    await runSmall(figures, { target: peer, bucket: 'bench', prefix: 'peer.small', modes: modes.slice(0, 1), clients: [16], seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.largeRounds });
-  }
+  const smallPlan = { bucket: 'bench', seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.largeRounds };
+  await runSmall(figures, [
+    { ...smallPlan, target: coffer, prefix: 'coffer.small', modes, clients: [1, 16, 64] },
+    ...(peer ? [{ ...smallPlan, target: peer, prefix: 'peer.small', modes: modes.slice(0, 1), clients: [16] }] : []),
+  ]);
 
   log('listing.setup', `listing: creating ${options.listingKeys.toLocaleString('en-US')} keys on each server (setup, not measured)`);
   // Both servers fill at once: setup is not a figure, and it is the slowest part of the run.

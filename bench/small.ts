@@ -96,37 +96,56 @@ export interface SmallPlan {
 /** The concurrency the goals of issue 5 are set at. */
 const GOAL_CLIENTS = 16;
 
-export async function runSmall(figures: Figures, plan: SmallPlan): Promise<void> {
-  const who = plan.target.name === 'coffer' ? 'Coffer' : 's3rver';
-  const pools = new Map<string, string[]>();
-  for (const mode of plan.modes) pools.set(mode.name, await smallPool(plan.target, plan.bucket, `small-${mode.name}`, mode.sse, plan.poolKeys));
-  for (const clients of plan.clients) {
-    // Cells of one concurrency run back to back on the same connections, so none sits idle long
-    // enough for the server's keep-alive timeout to close it mid-run.
-    const client = await warmClient(plan.target, plan.bucket, clients, 'small-warm');
-    // Goal cells run in rounds, every cell once per round, as the large cells: one 5 s cell swings
-    // by ±15% on the development VM.
-    const rounds = clients === GOAL_CLIENTS ? plan.goalRounds : 1;
+/**
+ * Runs the small-object cells of every plan (Coffer and the peer). Goal cells (16 clients) run in
+ * rounds, and each round visits every plan in turn, so that Coffer and its peer see the same spells
+ * of a shared machine: on the development VM a 5 s cell swings by ±15% and whole minutes by ±30%.
+ * Every cell gets freshly warmed connections, so none can have been closed by an idle server.
+ */
+export async function runSmall(figures: Figures, plans: SmallPlan[]): Promise<void> {
+  const pools = new Map<SmallPlan, Map<string, string[]>>();
+  for (const plan of plans) {
+    const byMode = new Map<string, string[]>();
+    for (const mode of plan.modes) byMode.set(mode.name, await smallPool(plan.target, plan.bucket, `small-${mode.name}`, mode.sse, plan.poolKeys));
+    pools.set(plan, byMode);
+  }
+  const concurrencies = [...new Set(plans.flatMap((plan) => plan.clients))].sort((a, b) => a - b);
+  for (const clients of concurrencies) {
+    const taking = plans.filter((plan) => plan.clients.includes(clients));
+    const rounds = clients === GOAL_CLIENTS ? Math.max(...taking.map((plan) => plan.goalRounds)) : 1;
     const byRound = new Map<string, Figures[]>();
-    try {
-      for (let round = 0; round < rounds; round++) {
-        for (const mode of plan.modes) {
-          for (const op of ['put', 'get', 'head'] as const) {
-            const label = `${who} 4 KiB ${op.toUpperCase()} ${mode.name === 'sse' ? 'SSE-C' : 'plain'}, ${clients === 1 ? '1 client' : `${clients} clients`}`;
-            const id = `${plan.prefix}.${op}.${mode.name}.${clients}`;
-            const cell = new Figures();
-            await smallCell(cell, id, label, client, {
-              bucket: plan.bucket, op, clients, seconds: plan.seconds, keys: pools.get(mode.name) ?? [], sse: mode.sse, serverPid: plan.target.pid,
-            });
-            byRound.set(id, [...(byRound.get(id) ?? []), cell]);
-          }
+    for (let round = 0; round < rounds; round++) {
+      for (const plan of taking) {
+        for (const [id, cell] of await planCells(plan, clients, pools.get(plan) ?? new Map())) {
+          byRound.set(id, [...(byRound.get(id) ?? []), cell]);
         }
       }
-    } finally {
-      client.destroy();
     }
     for (const [id, cells] of byRound) keepMedianRound(figures, id, cells);
   }
+}
+
+/** One pass over a plan's cells at one concurrency (every mode, PUT then GET then HEAD) on one warm client. */
+async function planCells(plan: SmallPlan, clients: number, pools: Map<string, string[]>): Promise<[string, Figures][]> {
+  const who = plan.target.name === 'coffer' ? 'Coffer' : 's3rver';
+  const client = await warmClient(plan.target, plan.bucket, clients, 'small-warm');
+  const cells: [string, Figures][] = [];
+  try {
+    for (const mode of plan.modes) {
+      for (const op of ['put', 'get', 'head'] as const) {
+        const label = `${who} 4 KiB ${op.toUpperCase()} ${mode.name === 'sse' ? 'SSE-C' : 'plain'}, ${clients === 1 ? '1 client' : `${clients} clients`}`;
+        const id = `${plan.prefix}.${op}.${mode.name}.${clients}`;
+        const cell = new Figures();
+        await smallCell(cell, id, label, client, {
+          bucket: plan.bucket, op, clients, seconds: plan.seconds, keys: pools.get(mode.name) ?? [], sse: mode.sse, serverPid: plan.target.pid,
+        });
+        cells.push([id, cell]);
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return cells;
 }
 
 /** Copies the round with the median rate (its rate, p50 and p99 together) and lists every round's rate. */
