@@ -21,7 +21,7 @@ export const configSchema = z.object({
   tokenLifetime: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600).describe('lifetime of identity tokens, in seconds'),
   keyManagerAllowUnauthenticated: z.string().optional().describe('project (name or id) that key-manager requests without a valid token act as; off (401) when not given'),
   workers: z.coerce.number().int().min(1).max(64).default(1).describe('server processes sharing the ports (node:cluster); 2 or more use several cores'),
-  cryptoThreads: z.coerce.number().int().min(0).max(64).optional().describe('threads per server process for the per-byte work of bodies over 1 MiB (MD5; AES-GCM with --crypto-offload-aes); 0: all on the event loop; default min(2, CPU cores)'),
+  cryptoThreads: z.coerce.number().int().min(0).max(64).optional().describe('threads per server process for the per-byte work of bodies over 1 MiB (MD5; AES-GCM with --crypto-offload-aes); 0: all on the event loop; default min(2, CPU cores − 1), at least 1'),
   cryptoOffloadAes: z.stringbool().default(false).describe('also move the AES-GCM chunks of SSE-C bodies over 1 MiB to those threads (slower where AES-GCM is fast next to TLS, as on AES-NI/VAES CPUs; try it where it is not)'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
 });

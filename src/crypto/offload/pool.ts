@@ -1,6 +1,6 @@
 // A few worker threads for the per-byte work of large objects (AES-GCM chunks, MD5), so that the
 // event loop keeps only TLS and I/O. Started on first use; a thread holds the process open only
-// while it owes a reply; stopOffload() ends them. Size: min(2, cores) unless configured.
+// while it owes a reply; stopOffload() ends them. Size: min(2, cores − 1), at least 1, unless configured.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkReply, WorkRequest } from './protocol.ts';
@@ -127,7 +127,9 @@ export class OffloadPool {
   }
 }
 
-let threads = Math.min(2, availableParallelism());
+// One core is the event loop's: on two cores one thread (one more V8 isolate, ~12 MiB) hashed as
+// fast as two and left the client and the loop more room (plain PUT of 512 MiB, dev VM).
+let threads = Math.max(1, Math.min(2, availableParallelism() - 1));
 let aes = false;
 let shared: OffloadPool | undefined;
 
