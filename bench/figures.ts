@@ -8,6 +8,24 @@ export interface Figure {
   unit: Unit;
   /** Anything a reader needs to trust the number (sizes, CPU use, errors, p50/p99 of a cell). */
   detail?: Record<string, number | string> | undefined;
+  /** Every round's value, for a cell run in rounds; cells of one `group` ran side by side in each round. */
+  rounds?: { group: string; values: number[] } | undefined;
+}
+
+/**
+ * The ratio of two figures. When both ran side by side in the same rounds it is the median of the
+ * per-round ratios (a slow spell of the machine then weighs on both sides of each ratio); otherwise
+ * the ratio of the two values.
+ */
+export function ratioOf(mine: Figure, theirs: Figure): { ratio: number; perRound: boolean } {
+  const a = mine.rounds;
+  const b = theirs.rounds;
+  if (!a || !b || a.group !== b.group || a.values.length !== b.values.length || a.values.length < 2) {
+    return { ratio: mine.value / theirs.value, perRound: false };
+  }
+  const ratios = a.values.map((value, round) => value / (b.values[round] as number)).sort((x, y) => x - y);
+  const middle = (ratios.length - 1) / 2;
+  return { ratio: ((ratios[Math.floor(middle)] as number) + (ratios[Math.ceil(middle)] as number)) / 2, perRound: true };
 }
 
 /** All figures of one run, by id. A figure that could not be measured is listed in `skipped`. */

@@ -58,7 +58,7 @@ export async function runLarge(figures: Figures, options: BenchOptions, plan: La
         }
       }
     }
-    for (const [id, figuresOfRounds] of runs) figures.set(id, medianRound(figuresOfRounds));
+    for (const [id, figuresOfRounds] of runs) figures.set(id, medianRound(figuresOfRounds, `${prefix}.large`));
     if (plan.full) {
       memory.phase('multipart');
       await multipart(figures, options, client, plan);
@@ -77,11 +77,15 @@ export async function runLarge(figures: Figures, options: BenchOptions, plan: La
 }
 
 /** The round with the median value, its detail kept, and every round's value beside it. */
-function medianRound(rounds: Figure[]): Figure {
+function medianRound(rounds: Figure[], group: string): Figure {
   const sorted = [...rounds].sort((a, b) => a.value - b.value);
   const middle = sorted[Math.floor((sorted.length - 1) / 2)] as Figure;
   if (rounds.length === 1) return middle;
-  return { ...middle, detail: { ...middle.detail, rounds: rounds.map((r) => r.value.toFixed(0)).join(' / ') } };
+  return {
+    ...middle,
+    detail: { ...middle.detail, rounds: rounds.map((r) => r.value.toFixed(0)).join(' / ') },
+    rounds: { group, values: rounds.map((r) => r.value) },
+  };
 }
 
 async function deleteKeys(client: S3Client, bucket: string, keys: string[]): Promise<void> {

@@ -25,7 +25,8 @@ export interface RunResult {
 const HEAD = ['figure', 'Coffer', 'limit or peer', 'ratio', 'goal'];
 
 function cells(row: Row): string[] {
-  const ratio = row.ratio === undefined ? '' : `${row.ratio >= 10 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)}×`;
+  // "per round": the median of the ratios of rounds run side by side, not the ratio of the medians.
+  const ratio = row.ratio === undefined ? '' : `${row.ratio >= 10 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)}×${row.perRound ? ' per round' : ''}`;
   const goal = row.goal ? `${row.goal} ${row.met === undefined ? '' : row.met ? '✓' : '✗'}`.trim() : '';
   return [row.figure, row.coffer, row.neighbour, ratio, goal];
 }

@@ -1,5 +1,5 @@
 // The table: every Coffer figure beside a machine limit, the peer or the plain case, with the ratio issue 5 asks for.
-import { serial, type Figure, type Figures } from './figures.ts';
+import { ratioOf, serial, type Figure, type Figures } from './figures.ts';
 import { TWO_CHUNKS } from './ssec.ts';
 
 export interface Row {
@@ -10,6 +10,8 @@ export interface Row {
   coffer: string;
   neighbour: string;
   ratio: number | undefined;
+  /** The ratio is the median of per-round ratios (both figures ran side by side in each round). */
+  perRound?: boolean | undefined;
   goal: string;
   met: boolean | undefined;
 }
@@ -58,13 +60,15 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
     for (const id of ids) referenced.add(id);
     const mine = cofferId ? figures.get(cofferId) : undefined;
     const theirs = typeof ref === 'string' ? figures.get(ref) : ref ? { label: ref.label, value: ref.value, unit: ref.unit } : undefined;
-    const ratio = mine && theirs ? mine.value / theirs.value : undefined;
+    const measured = mine && theirs ? ratioOf(mine, theirs) : undefined;
+    const ratio = measured?.ratio;
     const neighbourText = typeof ref === 'string' ? `${show(theirs, figures, ref)} ${name ?? refName(ref, peerName)}`.trim() : '';
     rows.push({
       section, ids, figure,
       coffer: cofferId ? show(mine, figures, cofferId) : '—',
       neighbour: typeof ref === 'object' ? `${ref.label}` : neighbourText,
       ratio,
+      perRound: measured?.perRound,
       goal: goal ? `${goal.op} ${goal.value}` : '',
       met: goal && ratio !== undefined ? (goal.op === '>=' ? ratio >= goal.value : goal.op === '>' ? ratio > goal.value : ratio <= goal.value) : undefined,
     });

@@ -121,7 +121,7 @@ export async function runSmall(figures: Figures, plans: SmallPlan[]): Promise<vo
         }
       }
     }
-    for (const [id, cells] of byRound) keepMedianRound(figures, id, cells);
+    for (const [id, cells] of byRound) keepMedianRound(figures, id, cells, `small.${clients}`);
   }
 }
 
@@ -149,7 +149,7 @@ async function planCells(plan: SmallPlan, clients: number, pools: Map<string, st
 }
 
 /** Copies the round with the median rate (its rate, p50 and p99 together) and lists every round's rate. */
-function keepMedianRound(figures: Figures, id: string, cells: Figures[]): void {
+function keepMedianRound(figures: Figures, id: string, cells: Figures[], group: string): void {
   const sorted = [...cells].sort((a, b) => (a.value(id) ?? 0) - (b.value(id) ?? 0));
   const median = sorted[Math.floor((sorted.length - 1) / 2)] as Figures;
   for (const [cellId, figure] of median.all) {
@@ -161,6 +161,10 @@ function keepMedianRound(figures: Figures, id: string, cells: Figures[]): void {
     const errors = cells.reduce((sum, c) => sum + Number(c.get(id)?.detail?.errors ?? 0), 0);
     const firstError = cells.map((c) => c.get(id)?.detail?.firstError).find((e) => e !== undefined);
     const rounds = cells.map((c) => (c.value(id) ?? 0).toFixed(0)).join(' / ');
-    figures.set(cellId, { ...figure, detail: { ...figure.detail, errors, ...(firstError !== undefined ? { firstError } : {}), rounds } });
+    figures.set(cellId, {
+      ...figure,
+      detail: { ...figure.detail, errors, ...(firstError !== undefined ? { firstError } : {}), rounds },
+      rounds: { group, values: cells.map((c) => c.value(id) ?? 0) },
+    });
   }
 }
