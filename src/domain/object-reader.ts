@@ -35,12 +35,15 @@ export function sliceSegments(record: ObjectRecord, range: ByteRange | undefined
 /** Opens the stream of one slice; encrypted objects pass a function that decrypts. */
 export type SliceOpener = (slice: SegmentSlice) => Readable;
 
-/** Reads a range of a segment's stored bytes: from its blob, or from the record for inline objects. */
-export type StoredBytesReader = (segment: Segment, range: ByteRange) => Readable;
+/**
+ * Reads a range of a segment's stored bytes: from its blob, or from the record for inline objects.
+ * `pieceBytes` as in BlobStore.read.
+ */
+export type StoredBytesReader = (segment: Segment, range: ByteRange, pieceBytes?: number) => Readable;
 
 export function storedBytesReader(blobs: BlobStore, record: ObjectRecord): StoredBytesReader {
-  return (segment, range) => {
-    if (segment.blobId !== '') return blobs.read(segment.blobId, range);
+  return (segment, range, pieceBytes) => {
+    if (segment.blobId !== '') return blobs.read(segment.blobId, range, pieceBytes);
     const inline = record.inlineData ?? Buffer.alloc(0);
     return Readable.from([inline.subarray(range.start, range.endInclusive + 1)], { objectMode: false });
   };

@@ -63,7 +63,11 @@ export interface ByteRange {
 export interface BlobStore {
   /** Streams `source` to a new blob durably (temp file, fsync, rename). Rejects, leaving nothing, if the source errors. */
   write(source: Readable): Promise<{ blobId: string; size: number }>;
-  read(blobId: string, range?: ByteRange): Readable;
+  /**
+   * Streams a blob (or a range of it). `pieceBytes`, when given, is the size of every piece but
+   * the last: a reader that works in fixed units (whole cipher chunks) gets them unsplit.
+   */
+  read(blobId: string, range?: ByteRange, pieceBytes?: number): Readable;
   delete(blobId: string): Promise<void>;
   /** Removes temporaries left by a crash and, when `referenced` is known, blobs no record refers to. */
   sweep(referenced: Set<string> | undefined): Promise<{ files: number; bytes: number }>;

@@ -64,10 +64,11 @@ export class FsBlobStore implements BlobStore {
     return { blobId, size };
   }
 
-  read(blobId: string, range?: ByteRange): Readable {
+  read(blobId: string, range?: ByteRange, pieceBytes?: number): Readable {
     const { file } = this.#pathOf(blobId);
+    // A regular file's read stream yields exactly highWaterMark bytes per piece until the end.
     return createReadStream(file, {
-      highWaterMark: READ_CHUNK,
+      highWaterMark: pieceBytes ?? READ_CHUNK,
       ...(range ? { start: range.start, end: range.endInclusive } : {}),
     });
   }
