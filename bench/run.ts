@@ -87,7 +87,7 @@ async function measure(figures: Figures): Promise<void> {
 
   log('small', `small objects: 4 KiB PUT/GET/HEAD, Coffer at 1/16/64 clients plain and SSE-C${peer ? ', s3rver at 16 clients plain (rounds interleaved with Coffer\'s)' : ''}, ${options.cellSeconds} s each`);
   const modes = [{ name: 'plain' as const, sse: undefined }, { name: 'sse' as const, sse: newSseKey() }];
-  const smallPlan = { bucket: 'bench', seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.largeRounds };
+  const smallPlan = { bucket: 'bench', seconds: options.cellSeconds, poolKeys: options.poolKeys, goalRounds: options.smallRounds };
   await runSmall(figures, [
     { ...smallPlan, target: coffer, prefix: 'coffer.small', modes, clients: [1, 16, 64] },
     ...(peer ? [{ ...smallPlan, target: peer, prefix: 'peer.small', modes: modes.slice(0, 1), clients: [16] }] : []),
