@@ -1,67 +1,20 @@
 // The machine's limits: one core of node:crypto, loopback HTTPS through a bare server, disk with fsync.
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sdk } from './client.ts';
+import { measureCryptoRates } from './crypto-limits.ts';
 import { closedLoop, mibps, now, percentile, type Figures } from './figures.ts';
 import type { BenchOptions } from './options.ts';
 import type { Target } from './servers.ts';
 import { drain, patternBlock, timedTransfer } from './transfer.ts';
 import { smallCell, warmClient } from './small.ts';
 
-const CHUNK = 64 * 1024;
-
-/** Feeds 64 KiB slices to `work` for `seconds` and returns MiB/s. */
-/** Windows a one-core figure is split into; the figure is the fastest window. */
-const CORE_WINDOWS = 5;
-
-/**
- * What one core does with `work`, as the fastest of CORE_WINDOWS equal windows: a limit is the best
- * the machine can do, and a single window taken just after the servers start, or in a slow spell of
- * the host, once gave AES-GCM at a third of its usual rate.
- */
-function oneCore(seconds: number, work: (chunk: Buffer) => void): number {
-  const block = patternBlock();
-  const slices = Array.from({ length: block.length / CHUNK }, (_, i) => block.subarray(i * CHUNK, (i + 1) * CHUNK));
-  let best = 0;
-  for (let window = 0; window < CORE_WINDOWS; window++) {
-    let bytes = 0;
-    const t0 = now();
-    while (now() - t0 < (seconds * 1000) / CORE_WINDOWS) {
-      for (const slice of slices) work(slice);
-      bytes += block.length;
-    }
-    best = Math.max(best, mibps(bytes, now() - t0));
-  }
-  return best;
-}
-
+/** One core of node:crypto, measured in a process of its own (see crypto-limits.ts). */
 export function measureCrypto(figures: Figures, options: BenchOptions): void {
-  const key = randomBytes(32);
-  const nonce = Buffer.alloc(12);
-  let counter = 0;
-  // As Coffer does: a new cipher object per 64 KiB chunk, counter nonce, 16-byte tag per chunk.
-  const aes = oneCore(options.cryptoSeconds, (chunk) => {
-    nonce.writeUInt32BE(counter++, 8);
-    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
-    cipher.update(chunk);
-    cipher.final();
-    cipher.getAuthTag();
-  });
-  figures.set('limit.aes', { label: 'AES-256-GCM seal, 64 KiB chunks, one core', value: aes, unit: 'MiB/s' });
-  for (const [id, algorithm] of [['limit.md5', 'md5'], ['limit.sha256', 'sha256']] as const) {
-    // One running hash over the stream, as an ETag or payload hash is computed.
-    let hash = createHash(algorithm);
-    let fed = 0;
-    const rate = oneCore(options.cryptoSeconds, (chunk) => {
-      hash.update(chunk);
-      if (++fed % 16384 === 0) {
-        hash.digest();
-        hash = createHash(algorithm);
-      }
-    });
-    figures.set(id, { label: `${algorithm.toUpperCase()}, one core`, value: rate, unit: 'MiB/s' });
-  }
+  const rates = measureCryptoRates(options.cryptoSeconds);
+  figures.set('limit.aes', { label: 'AES-256-GCM seal, 64 KiB chunks, one core', value: rates.aes, unit: 'MiB/s' });
+  figures.set('limit.md5', { label: 'MD5, one core', value: rates.md5, unit: 'MiB/s' });
+  figures.set('limit.sha256', { label: 'SHA256, one core', value: rates.sha256, unit: 'MiB/s' });
 }
 
 /**
