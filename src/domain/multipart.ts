@@ -153,7 +153,7 @@ export class MultipartService {
     }
     const outcome = await this.#metadata.completeUpload(upload.uploadId, record);
     if (!outcome) throw new S3Error('NoSuchUpload');
-    await this.#objects.freeSegments([...outcome.unusedParts, ...(outcome.replaced?.segments ?? [])]);
+    await this.#objects.freeSegments([...outcome.unusedParts, ...(outcome.replaced ?? [])]);
     return record;
   }
 

@@ -100,7 +100,7 @@ export class ObjectService {
 
   /** One metadata transaction makes the write visible; then the replaced blobs are freed. */
   async commit(record: ObjectRecord, newBlobIds: string[]): Promise<void> {
-    let replaced: ObjectRecord | undefined;
+    let replaced: Segment[] | undefined;
     try {
       replaced = await this.#metadata.putObject(record);
     } catch (error) {
@@ -111,7 +111,7 @@ export class ObjectService {
       }
       throw error;
     }
-    if (replaced) await this.freeSegments(replaced.segments);
+    if (replaced) await this.freeSegments(replaced);
   }
 
   async freeSegments(segments: { blobId: string }[]): Promise<void> {

@@ -1,6 +1,6 @@
 // The interfaces the domain needs from storage; adapters in src/storage/ implement them.
 import type { Readable } from 'node:stream';
-import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from './model.ts';
+import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, Segment, UploadRecord } from './model.ts';
 
 export interface ListObjectsQuery {
   prefix: string;
@@ -25,8 +25,8 @@ export interface MetadataStore {
   setBucketEncryption(name: string, config: string | undefined): Promise<void>;
 
   getObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
-  /** Inserts or replaces; returns the replaced record so its blobs can be freed. */
-  putObject(record: ObjectRecord): Promise<ObjectRecord | undefined>;
+  /** Inserts or replaces; returns the replaced record's segments so their blobs can be freed. */
+  putObject(record: ObjectRecord): Promise<Segment[] | undefined>;
   /** Replaces only if the stored version is still `expectedVersionId` (rotation). */
   replaceObjectVersion(record: ObjectRecord, expectedVersionId: string): Promise<boolean>;
   deleteObject(bucket: string, key: string): Promise<ObjectRecord | undefined>;
@@ -40,13 +40,13 @@ export interface MetadataStore {
   listParts(uploadId: string, afterPartNumber: number, limit: number): Promise<PartRecord[]>;
   /**
    * In one transaction: the object is stored, the upload and all its parts are removed.
-   * Returns the replaced object and the parts that were not used, so their blobs can be freed.
+   * Returns the replaced object's segments and the parts that were not used, so their blobs can be freed.
    * Returns undefined when the upload no longer exists.
    */
   completeUpload(
     uploadId: string,
     object: ObjectRecord,
-  ): Promise<{ replaced: ObjectRecord | undefined; unusedParts: PartRecord[] } | undefined>;
+  ): Promise<{ replaced: Segment[] | undefined; unusedParts: PartRecord[] } | undefined>;
   /** Removes the upload and its parts; returns the parts (for their blobs), undefined if missing. */
   abortUpload(uploadId: string): Promise<PartRecord[] | undefined>;
 

@@ -42,20 +42,20 @@ export function metadataStoreContract(name: string, open: () => Promise<Metadata
       await store.close();
     });
 
-    it('replaces objects and returns what was replaced, byte for byte', async () => {
+    it("replaces objects and returns the replaced record's segments", async () => {
       const store = await open();
       await store.createBucket({ name: 'b2', projectId: 'p', createdAt: new Date() });
       const first = object('b2', 'k', 'a'.repeat(32));
       assert.equal(await store.putObject(first), undefined);
       const second = { ...object('b2', 'k', 'c'.repeat(32)), inlineData: Buffer.from('xyz') };
-      assert.deepEqual(defined(await store.putObject(second)), defined(first));
+      assert.deepEqual(defined(await store.putObject(second)), defined(first.segments));
       assert.deepEqual(defined(await store.getObject('b2', 'k')), defined(second));
       assert.equal(await store.replaceObjectVersion({ ...second, versionId: 'v3' }, 'wrong'), false);
       assert.equal(await store.replaceObjectVersion({ ...second, versionId: 'v3' }, second.versionId), true);
       assert.deepEqual(await store.allBlobIds(), new Set(['c'.repeat(32)]));
       // Every column is replaced, inline bytes included: a blob-backed object after an inline one has none.
       const third = object('b2', 'k', 'd'.repeat(32));
-      assert.deepEqual(defined(await store.putObject(third)), defined({ ...second, versionId: 'v3' }));
+      assert.deepEqual(defined(await store.putObject(third)), defined(second.segments));
       assert.deepEqual(defined(await store.getObject('b2', 'k')), defined(third));
       assert.equal((await store.getObject('b2', 'k'))?.inlineData, undefined);
       await store.close();

@@ -1,6 +1,6 @@
 // The embedded metadata store: one SQLite file in WAL mode, prepared statements, short transactions.
 import Database from 'better-sqlite3';
-import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, UploadRecord } from '../../../domain/model.ts';
+import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, Segment, UploadRecord } from '../../../domain/model.ts';
 import type { ListObjectsQuery, ListUploadsQuery, MetadataStore } from '../../../domain/ports.ts';
 import { S3Error } from '../../../domain/errors.ts';
 import { CommitBatcher } from './commit-batcher.ts';
@@ -57,10 +57,14 @@ export class SqliteMetadataStore implements MetadataStore {
     return row ? objectFromRow(row) : undefined;
   }
 
-  #upsertObject(record: ObjectRecord): ObjectRecord | undefined {
+  /** Writes the row; returns the segments of the row it replaced (only they are needed, to free blobs). */
+  #upsertObject(record: ObjectRecord): Segment[] | undefined {
+    // Only the segments column: reading the whole row (inline bytes, JSON columns) cost ~5 µs more
+    // per overwrite of a 4 KiB inline object (batches of 8, dev VM).
     const previous = this.#db
-      .prepare('SELECT * FROM objects WHERE bucket = ? AND key = ?')
-      .get(record.bucket, record.key) as ObjectRow | undefined;
+      .prepare('SELECT segments FROM objects WHERE bucket = ? AND key = ?')
+      .pluck()
+      .get(record.bucket, record.key) as string | undefined;
     // An update in place, not INSERT OR REPLACE: REPLACE deletes the row and inserts it again, which
     // cost ~70 µs per overwrite of a 4 KiB inline object against ~40 µs (batches of 8, dev VM).
     this.#db
@@ -76,11 +80,11 @@ export class SqliteMetadataStore implements MetadataStore {
            inline_data = excluded.inline_data`,
       )
       .run(objectToRow(record));
-    return previous ? readableOrUndefined(previous) : undefined;
+    return previous === undefined ? undefined : readableSegments(previous);
   }
 
-  async putObject(record: ObjectRecord): Promise<ObjectRecord | undefined> {
-    return this.#batch.run(() => this.#upsertObject(record));
+  async putObject(record: ObjectRecord): Promise<Segment[] | undefined> {
+    return this.#batch.run(() => this.#upsertObject(record), { oneWrite: true });
   }
 
   async replaceObjectVersion(record: ObjectRecord, expectedVersionId: string): Promise<boolean> {
@@ -213,6 +217,14 @@ export class SqliteMetadataStore implements MetadataStore {
  * A replaced or deleted row whose columns no longer parse (damaged metadata) must not block the
  * overwrite or delete that repairs it: its blobs are then unknown and left to the start-up sweep.
  */
+function readableSegments(json: string): Segment[] | undefined {
+  try {
+    return JSON.parse(json) as Segment[];
+  } catch {
+    return undefined;
+  }
+}
+
 function readableOrUndefined(row: ObjectRow): ObjectRecord | undefined {
   try {
     return objectFromRow(row);
