@@ -14,6 +14,11 @@ export interface BodySummary {
 export interface IncomingBody {
   stream: Readable;
   summary(): BodySummary;
+  /**
+   * The size the body declares (Content-Length, x-amz-decoded-content-length, a copy's source),
+   * which a body that ends differently fails on; undefined when not known before the end.
+   */
+  declaredSize?: number;
 }
 
 /** A small body read whole before it is stored: its verified bytes and what they are. */

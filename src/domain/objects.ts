@@ -9,7 +9,7 @@ import { Md5Counter } from './body.ts';
 import { S3Error } from './errors.ts';
 import type { Bucket, ContentHeaders, ObjectRecord, Segment } from './model.ts';
 import { concatenateSlices, plainSliceOpener, sliceSegments, storedBytesReader } from './object-reader.ts';
-import { spoolSmall } from './small-objects.ts';
+import { INLINE_LIMIT, spoolSmall } from './small-objects.ts';
 import type { BlobStore, ByteRange, MetadataStore } from './ports.ts';
 import {
   bindingOf, encryptedSliceOpener, generateDataKey, openInlineBytes, sealFor, sealSegmentInMemory, segmentEncryption, wrapDataKey,
@@ -25,6 +25,15 @@ export interface WriteOptions {
 export const newVersionId = (): string => randomHexId();
 /** ETag of an encrypted object: random per version, so equal contents are not revealed (ARCHITECTURE.md). */
 export const randomEtag = (): string => randomHexId();
+
+/**
+ * Whether a streamed body may end up inline. A body declared larger than the inline limit goes
+ * straight to a blob, without the spooling layers (an async iterator and a generator stream,
+ * which copy buffered pieces together and cost promise turns on every piece of a large PUT).
+ */
+function mayBeInline(body: IncomingBody): boolean {
+  return body.declaredSize === undefined || body.declaredSize <= INLINE_LIMIT;
+}
 
 /** A small body kept inline as it came, or sealed in one call: no stream, no spooling. */
 function inlineSegment(body: { bytes: Buffer; summary: BodySummary }, dataKey: Secret | undefined) {
@@ -75,7 +84,7 @@ export class ObjectService {
     const dataKey = options.customerKey ? generateDataKey() : undefined;
     const { written, summary } = 'buffered' in body
       ? inlineSegment(await body.buffered, dataKey)
-      : { written: await this.writeSegment(body.stream, 1, dataKey, true), summary: body.summary() };
+      : { written: await this.writeSegment(body.stream, 1, dataKey, mayBeInline(body)), summary: body.summary() };
     const etag = dataKey ? randomEtag() : (summary.md5Hex ?? randomEtag());
     const segment: Segment = {
       blobId: written.blobId, partNumber: 1, size: summary.size, storedSize: written.size, etag, salt: written.salt,
@@ -163,6 +172,7 @@ export class ObjectService {
     const body: IncomingBody = {
       stream: counter,
       summary: () => ({ size: counter.size, md5Hex: counter.digestHex() }),
+      declaredSize: source.size,
     };
     const [record] = await Promise.all([this.put(target, targetKey, body, options), reading]);
     return record;

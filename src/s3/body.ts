@@ -53,6 +53,7 @@ export function openBody(
   req.pipe(decoded).pipe(digester);
   return {
     stream: digester,
+    declaredSize: length,
     summary: () => {
       const result = digester.result();
       return { size: result.size, md5Hex: result.md5Hex, checksum: result.checksum };
