@@ -53,7 +53,10 @@ export function openBody(
   req.pipe(decoded).pipe(digester);
   return {
     stream: digester,
-    declaredSize: length,
+    // Only HTTP framing makes the size certain. An aws-chunked body that declares more than it
+    // sends fails at its end; spooled (when small) it fails before any file is opened, so the
+    // error is answered at once, even to a client that half-closes after sending.
+    declaredSize: plainPayloadOf(auth, req.headers) ? length : undefined,
     summary: () => {
       const result = digester.result();
       return { size: result.size, md5Hex: result.md5Hex, checksum: result.checksum };
