@@ -44,7 +44,8 @@ export async function startApp(config: Config, print: (line: string) => void = c
 export async function startServices(config: Config, prepared: Prepared, log: Logger): Promise<RunningApp> {
   const { masterKey, tls } = prepared;
   configureOffload({ threads: config.cryptoThreads, aes: config.cryptoOffloadAes });
-  const db = openDatabase(databasePath(prepared.dataDir));
+  // One process alone keeps the database to itself; cluster workers share it (open-database.ts).
+  const db = openDatabase(databasePath(prepared.dataDir), { exclusive: config.workers <= 1 });
   const metadata = new SqliteMetadataStore(db);
   const credentials = new SqliteCredentialStore(db, masterKey);
   const blobs = new FsBlobStore(prepared.dataDir);

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, truncateSyn
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { readMetadata } from '../helpers/metadata-snapshot.ts';
 import { rawRequest, xmlCode } from '../helpers/raw.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { newKey, sourceTrio, trio } from '../helpers/sse.ts';
@@ -19,14 +20,9 @@ function filesUnder(dir: string): string[] {
 
 /** The blob file of an object, found through the metadata database. */
 function blobPathOf(dataDir: string, key: string): string {
-  const db = new Database(join(dataDir, 'metadata.sqlite'), { readonly: true });
-  try {
-    const row = db.prepare('SELECT segments FROM objects WHERE key = ?').get(key) as { segments: string };
-    const blobId = (JSON.parse(row.segments) as { blobId: string }[])[0]!.blobId;
-    return join(dataDir, 'blobs', blobId.slice(0, 2), blobId.slice(2, 4), blobId);
-  } finally {
-    db.close();
-  }
+  const row = readMetadata(dataDir, (db) => db.prepare('SELECT segments FROM objects WHERE key = ?').get(key) as { segments: string });
+  const blobId = (JSON.parse(row.segments) as { blobId: string }[])[0]!.blobId;
+  return join(dataDir, 'blobs', blobId.slice(0, 2), blobId.slice(2, 4), blobId);
 }
 
 /** A GET that resolves with the response, or with the error when the server cut the connection. */

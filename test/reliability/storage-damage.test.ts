@@ -82,11 +82,14 @@ test('storage fault: corrupted metadata rows', { timeout: 5 * 60_000 }, async (t
     const goodSegments = row(segmentsRow.key).segments;
     const encryption = JSON.parse(row(sealRow.key).encryption) as { seal: string };
     encryption.seal = `${encryption.seal.startsWith('A') ? 'B' : 'A'}${encryption.seal.slice(1)}`;
-    const update = db.prepare(`UPDATE objects SET segments = coalesce(@segments, segments), encryption = coalesce(@encryption, encryption),
-      content_headers = coalesce(@headers, content_headers) WHERE bucket = @bucket AND key = @key`);
+    const updateSql = `UPDATE objects SET segments = coalesce(@segments, segments), encryption = coalesce(@encryption, encryption),
+      content_headers = coalesce(@headers, content_headers) WHERE bucket = @bucket AND key = @key`;
+    const update = db.prepare(updateSql);
     update.run({ bucket: BUCKET, key: segmentsRow.key, segments: '[{"blobId":', encryption: null, headers: null });
     update.run({ bucket: BUCKET, key: sealRow.key, segments: null, encryption: JSON.stringify(encryption), headers: null });
     update.run({ bucket: BUCKET, key: headersRow.key, segments: null, encryption: null, headers: '{"contentType":' });
+    // Closed before the start: a server running as one process keeps the database to itself.
+    db.close();
 
     let startError = '';
     await t.test('the server starts although one segments row does not parse', async () => {
@@ -99,10 +102,11 @@ test('storage fault: corrupted metadata rows', { timeout: 5 * 60_000 }, async (t
     });
     if (startError) {
       // Put that row right so the rest can be examined; the other two corruptions stay.
-      update.run({ bucket: BUCKET, key: segmentsRow.key, segments: goodSegments, encryption: null, headers: null });
+      const repair = new Database(join(managed.dataDir, 'metadata.sqlite'));
+      repair.prepare(updateSql).run({ bucket: BUCKET, key: segmentsRow.key, segments: goodSegments, encryption: null, headers: null });
+      repair.close();
       await managed.start();
     }
-    db.close();
     client = new S3Http(managed.server);
     recordFigures('storage-corrupt', { startError });
 

@@ -1,7 +1,7 @@
 // Looks inside a server's data folder: temporaries, blob files, which blobs the metadata references.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { readMetadata } from '../../helpers/metadata-snapshot.ts';
 
 export interface FileTally {
   files: number;
@@ -35,10 +35,9 @@ export function tallyTmp(dataDir: string): FileTally {
   return tally;
 }
 
-/** The blob ids the metadata refers to (objects' segments and uploads' parts), read without writing. */
+/** The blob ids the metadata refers to (objects' segments and uploads' parts), read from a copy. */
 export function referencedBlobs(dataDir: string): Set<string> {
-  const db = new Database(join(dataDir, 'metadata.sqlite'), { readonly: true, fileMustExist: true });
-  try {
+  return readMetadata(dataDir, (db) => {
     const ids = new Set<string>(db.prepare('SELECT blob_id FROM parts').pluck().all() as string[]);
     for (const text of db.prepare('SELECT segments FROM objects').pluck().all() as string[]) {
       // Small objects live inline in their row (blobId ''); a damaged row still names its blobs.
@@ -51,9 +50,7 @@ export function referencedBlobs(dataDir: string): Set<string> {
       for (const segment of segments) if (segment.blobId !== '') ids.add(segment.blobId);
     }
     return ids;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** Counts temporaries, blob files and orphans (blob files no row refers to), and referenced blobs with no file. */
@@ -77,16 +74,12 @@ export function inventory(dataDir: string): Inventory {
 
 /** The blob file of one segment of an object (for fault injection). */
 export function blobPathOf(dataDir: string, bucket: string, key: string, segment = 0): string {
-  const db = new Database(join(dataDir, 'metadata.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const text = db.prepare('SELECT segments FROM objects WHERE bucket = ? AND key = ?').pluck().get(bucket, key) as string | undefined;
-    if (text === undefined) throw new Error(`no object ${bucket}/${key}`);
-    const id = (JSON.parse(text) as { blobId: string }[])[segment]?.blobId;
-    if (!id) throw new Error(`object ${bucket}/${key} has no blob file (inline or empty)`);
-    return join(dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id);
-  } finally {
-    db.close();
-  }
+  const text = readMetadata(dataDir, (db) =>
+    db.prepare('SELECT segments FROM objects WHERE bucket = ? AND key = ?').pluck().get(bucket, key) as string | undefined);
+  if (text === undefined) throw new Error(`no object ${bucket}/${key}`);
+  const id = (JSON.parse(text) as { blobId: string }[])[segment]?.blobId;
+  if (!id) throw new Error(`object ${bucket}/${key} has no blob file (inline or empty)`);
+  return join(dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id);
 }
 
 /**

@@ -2,9 +2,35 @@
 import Database from 'better-sqlite3';
 import { migrations } from './schema.ts';
 
-export function openDatabase(path: string): Database.Database {
+export interface OpenOptions {
+  /**
+   * The one process that serves from this folder (not `--workers`): SQLite's exclusive locking
+   * mode. The WAL index then lives in this process's memory, and a read transaction takes no file
+   * lock: a request's three lookups (credential, bucket, object) made six `fcntl` calls before.
+   * 16 clients, dev VM, three interleaved pairs: 4 KiB GET 4,896-5,178 → 5,349-6,049/s, HEAD
+   * 5,887-6,342 → 6,813-7,063/s, PUT 2,372-2,462 → 2,478-2,780/s. No other process can open the
+   * database while the server runs, not even to read it.
+   */
+  exclusive?: boolean;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   const db = new Database(path);
+  try {
+    configure(db, options);
+  } catch (error) {
+    db.close();
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new Error(`${path} is in use by another process: is another Coffer server running on this data folder?`);
+    }
+    throw error;
+  }
+  return db;
+}
+
+function configure(db: Database.Database, options: OpenOptions): void {
   cachePreparedStatements(db);
+  if (options.exclusive) db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the client is told the write succeeded.
   db.pragma('synchronous = FULL');
@@ -24,7 +50,6 @@ export function openDatabase(path: string): Database.Database {
       db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(index + 1);
     })();
   });
-  return db;
 }
 
 /**
