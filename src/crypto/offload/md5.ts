@@ -8,7 +8,15 @@ import { BATCH_BYTES, returnBatchBuffer, takeBatchBuffer } from './buffers.ts';
 import { offloadPool, type Lane } from './pool.ts';
 
 const MAX_IN_FLIGHT = 2 * 1024 * 1024;
+/**
+ * Bodies hashed on the threads at once; the next ones hash inline. Each holds up to ~3 MiB of
+ * batches, and with ten parts at once (`aws s3 cp`) that was ~20-25 MiB of the server's peak for
+ * no speed: the client, not the event loop, sets the pace there (dev VM: peak 157-163 MiB with
+ * every part offloaded, 137-141 with none).
+ */
+const MAX_OFFLOADED_BODIES = 4;
 let streams = 0;
+let offloadedBodies = 0;
 
 export class OffloadedMd5 {
   // One thread keeps this stream's MD5 state; its port delivers the batches in order.
@@ -23,6 +31,7 @@ export class OffloadedMd5 {
 
   constructor(lane: Lane) {
     this.#lane = lane;
+    offloadedBodies++;
   }
 
   /** Bytes sent to the thread and not yet hashed there. */
@@ -49,7 +58,7 @@ export class OffloadedMd5 {
   async digest(): Promise<Buffer> {
     this.#check();
     if (this.#filled > 0) this.#send();
-    this.#finished = true;
+    this.#finish();
     const reply = await this.#lane.request({ op: 'md5-digest', stream: this.#stream });
     if (reply.digest === undefined) throw new Error('offload worker sent no digest');
     return Buffer.from(reply.digest);
@@ -58,8 +67,13 @@ export class OffloadedMd5 {
   /** For a body abandoned half way: frees the thread's state. */
   dispose(): void {
     if (this.#finished) return;
-    this.#finished = true;
+    this.#finish();
     this.#lane.request({ op: 'md5-drop', stream: this.#stream }).catch(() => undefined);
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    offloadedBodies--;
   }
 
   #send(): void {
@@ -94,8 +108,8 @@ export class OffloadedMd5 {
   }
 }
 
-/** An offloaded MD5, or undefined when offloading is switched off (hash inline then). */
+/** An offloaded MD5, or undefined when offloading is switched off or busy (hash inline then). */
 export function createOffloadedMd5(): OffloadedMd5 | undefined {
   const pool = offloadPool();
-  return pool === undefined ? undefined : new OffloadedMd5(pool.lane());
+  return pool === undefined || offloadedBodies >= MAX_OFFLOADED_BODIES ? undefined : new OffloadedMd5(pool.lane());
 }
