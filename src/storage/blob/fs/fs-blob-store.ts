@@ -9,25 +9,18 @@ import type { BlobStore, ByteRange } from '../../../domain/ports.ts';
 import { ProgressiveFlush } from './progressive-flush.ts';
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
-// Writes are buffered up to 4 MiB: fewer, larger writes on the thread pool, and slack for the
-// writes that stall on fresh page-cache pages. Measured on the dev VM, 512 MiB PUTs in interleaved
-// runs: 256 KiB → 1 MiB made a PUT 15-25% faster; 1 → 4 MiB moved SSE-C PUT from a median of 231 to
-// 310 MiB/s (one stream) and 302 to 327 (four), plain PUT by 5-10%. That much only while few blobs
-// are written at once: `aws s3 cp` uploads ten parts at a time, and at 4 MiB each the server's peak
-// rose from 180 to 216 MiB; past the fourth concurrent write each gets 1 MiB.
-// Reads go in 256 KiB steps: as fast as 1 MiB, and with several downloads at once ~25 MiB less
-// peak memory (docs/benchmarks.md).
-const WRITE_BUFFER = 4 * 1024 * 1024;
-const WRITE_BUFFER_CROWDED = 1024 * 1024;
-const ROOMY_WRITES = 4;
+// Writes are buffered up to 1 MiB: fewer, larger writes on the thread pool; with 256 KiB a 1 GiB PUT
+// was 15-25% slower on the dev VM. 4 MiB made SSE-C PUT faster still (bench, one stream: 175-204 →
+// 267-271 MiB/s) but the server's peak memory reached 213-223 MiB in two of three full runs
+// against 143-173 at 1 MiB (docs/benchmarks.md), over the 200 MiB the project holds to. Reads go in 256 KiB steps: as fast as 1 MiB, and with several
+// downloads at once ~25 MiB less peak memory (docs/benchmarks.md).
+const WRITE_BUFFER = 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
 
 export class FsBlobStore implements BlobStore {
   readonly #blobRoot: string;
   readonly #tempRoot: string;
   readonly #knownDirs = new Set<string>();
-  /** Blobs being written now (each holds a write buffer). */
-  #writing = 0;
 
   constructor(dataDir: string) {
     this.#blobRoot = join(dataDir, 'blobs');
@@ -51,10 +44,8 @@ export class FsBlobStore implements BlobStore {
     const handle = await open(tempPath, 'w', 0o600);
     const flush = new ProgressiveFlush(handle);
     let size = 0;
-    const buffer = this.#writing < ROOMY_WRITES ? WRITE_BUFFER : WRITE_BUFFER_CROWDED;
-    this.#writing++;
     try {
-      const sink = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: buffer });
+      const sink = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: WRITE_BUFFER });
       source.on('data', (chunk: Buffer) => {
         size += chunk.length;
         flush.wrote(chunk.length);
@@ -66,8 +57,6 @@ export class FsBlobStore implements BlobStore {
       await handle.close().catch(() => undefined);
       await rm(tempPath, { force: true });
       throw error;
-    } finally {
-      this.#writing--;
     }
     await handle.close();
     const { dir, file } = this.#pathOf(blobId);
