@@ -45,9 +45,10 @@ export async function startServices(config: Config, prepared: Prepared, log: Log
   const { masterKey, tls } = prepared;
   configureOffload({ threads: config.cryptoThreads, aes: config.cryptoOffloadAes });
   // One process alone keeps the database to itself; cluster workers share it (open-database.ts).
-  const db = openDatabase(databasePath(prepared.dataDir), { exclusive: config.workers <= 1 });
-  const metadata = new SqliteMetadataStore(db);
-  const credentials = new SqliteCredentialStore(db, masterKey);
+  const soleWriter = config.workers <= 1;
+  const db = openDatabase(databasePath(prepared.dataDir), { exclusive: soleWriter });
+  const metadata = new SqliteMetadataStore(db, { soleWriter });
+  const credentials = new SqliteCredentialStore(db, masterKey, { soleWriter });
   const blobs = new FsBlobStore(prepared.dataDir);
   await blobs.init();
 
@@ -76,7 +77,7 @@ export async function startServices(config: Config, prepared: Prepared, log: Log
   const s3 = await listen(handler, { host: config.host, port: config.port, tls });
   const ports = { identity: 0, keyManager: 0 };
   const identityApi = createIdentityApi({
-    auth, directory: new DirectoryService(identityStore), ec2: new Ec2CredentialService(new SqliteEc2CredentialStore(db, credentials), identityStore), log,
+    auth, directory: new DirectoryService(identityStore), ec2: new Ec2CredentialService(new SqliteEc2CredentialStore(credentials), identityStore), log,
     endpoints: () => ({ scheme: tls ? 'https' : 'http', region: config.region, identityPort: ports.identity, keyManagerPort: ports.keyManager, s3Port: s3.port }),
   }, { url: () => identity.url });
   const identity = await listen(identityApi, { host: config.host, port: config.identityPort, tls });

@@ -1,17 +1,14 @@
 // EC2-style credentials over the S3 credentials table: saving and opening go through
 // SqliteCredentialStore (one place seals secret keys); this adds listing per user and deletion.
-import type Database from 'better-sqlite3';
 import type { CredentialRecord, Principal } from '../../../domain/access.ts';
 import type { Ec2CredentialStore } from '../../../domain/identity/ports.ts';
 import type { Secret } from '../../../util/secret.ts';
 import type { SqliteCredentialStore } from './sqlite-credential-store.ts';
 
 export class SqliteEc2CredentialStore implements Ec2CredentialStore {
-  readonly #db: Database.Database;
   readonly #credentials: SqliteCredentialStore;
 
-  constructor(db: Database.Database, credentials: SqliteCredentialStore) {
-    this.#db = db;
+  constructor(credentials: SqliteCredentialStore) {
     this.#credentials = credentials;
   }
 
@@ -30,6 +27,6 @@ export class SqliteEc2CredentialStore implements Ec2CredentialStore {
   }
 
   async delete(accessKey: string): Promise<void> {
-    this.#db.prepare('DELETE FROM credentials WHERE access_key = ?').run(accessKey);
+    await this.#credentials.delete(accessKey);
   }
 }

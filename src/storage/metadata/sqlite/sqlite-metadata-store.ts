@@ -4,6 +4,7 @@ import type { Bucket, ObjectRecord, ObjectSummary, PartRecord, Segment, UploadRe
 import type { ListObjectsQuery, ListUploadsQuery, MetadataStore } from '../../../domain/ports.ts';
 import { S3Error } from '../../../domain/errors.ts';
 import { CommitBatcher } from './commit-batcher.ts';
+import { SoleWriterCache } from './sole-writer-cache.ts';
 import {
   bucketFromRow, objectFromRow, objectToRow, partFromRow, partToRow, summaryFromRow, uploadFromRow, uploadToRow,
   type BucketRow, type ObjectRow, type PartRow, type UploadRow,
@@ -12,22 +13,29 @@ import {
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Database.Database;
   readonly #batch: CommitBatcher;
+  // Every object request looks its bucket up; a server that owns its database answers from memory.
+  // Bucket rows change only through createBucket, deleteBucket and setBucketEncryption below.
+  readonly #buckets: SoleWriterCache<Bucket>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, options: { soleWriter?: boolean } = {}) {
     this.#db = db;
     this.#batch = new CommitBatcher(db);
+    this.#buckets = new SoleWriterCache(options.soleWriter === true);
   }
 
   async createBucket(bucket: Bucket): Promise<'created' | 'exists'> {
     const result = this.#db
       .prepare('INSERT OR IGNORE INTO buckets (name, project_id, created_at) VALUES (?, ?, ?)')
       .run(bucket.name, bucket.projectId, bucket.createdAt.getTime());
+    this.#buckets.forget(bucket.name);
     return result.changes === 1 ? 'created' : 'exists';
   }
 
   async getBucket(name: string): Promise<Bucket | undefined> {
-    const row = this.#db.prepare('SELECT * FROM buckets WHERE name = ?').get(name) as BucketRow | undefined;
-    return row ? bucketFromRow(row) : undefined;
+    return this.#buckets.through(name, () => {
+      const row = this.#db.prepare('SELECT * FROM buckets WHERE name = ?').get(name) as BucketRow | undefined;
+      return row ? Object.freeze(bucketFromRow(row)) : undefined;
+    });
   }
 
   async listBuckets(): Promise<Bucket[]> {
@@ -35,6 +43,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteBucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'> {
+    this.#buckets.forget(name);
     return this.#db.transaction((): 'deleted' | 'not-empty' | 'missing' => {
       if (!this.#db.prepare('SELECT 1 FROM buckets WHERE name = ?').get(name)) return 'missing';
       const busy =
@@ -48,6 +57,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async setBucketEncryption(name: string, config: string | undefined): Promise<void> {
     this.#db.prepare('UPDATE buckets SET encryption_config = ? WHERE name = ?').run(config ?? null, name);
+    this.#buckets.forget(name);
   }
 
   async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
