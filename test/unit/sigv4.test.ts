@@ -203,6 +203,14 @@ test('scope problems and malformed headers give AuthorizationHeaderMalformed', a
   await rejects(verify(withAuth(auth.replace('SignedHeaders=host;', 'SignedHeaders='))), 'AuthorizationHeaderMalformed');
   await rejects(verify(withAuth(auth.replace('Credential=', 'Credentials='))), 'AuthorizationHeaderMalformed');
   await rejects(verify(withAuth('AWS4-HMAC-SHA256')), 'AuthorizationHeaderMalformed');
+  await rejects(verify(withAuth(`${auth}, Signature=${'0'.repeat(64)}`)), 'AuthorizationHeaderMalformed');
+  await rejects(verify(withAuth(auth.replace('Credential=', 'Credential=x, Credential='))), 'AuthorizationHeaderMalformed');
+  // Parsed scopes and SignedHeaders lists are kept between requests; a list that failed must fail again.
+  for (let i = 0; i < 2; i++) {
+    await rejects(verify(withAuth(auth.replace('SignedHeaders=host;', 'SignedHeaders=host;host;'))), 'AuthorizationHeaderMalformed');
+    await rejects(verify(withAuth(auth.replace('/aws4_request', '/aws4_requests'))), 'AuthorizationHeaderMalformed');
+  }
+  assert.ok(await verify(req));
 });
 
 test('SigV2, other schemes, both mechanisms at once, bad dates and payload hashes', async () => {
