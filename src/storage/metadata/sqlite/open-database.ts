@@ -54,8 +54,8 @@ function configure(db: Database.Database, options: OpenOptions): void {
 
 /**
  * Every store prepares its SQL where it runs it; preparing costs more than running a small query,
- * so statements are cached per SQL text. A cached reader is handed back with pluck mode reset,
- * because `.pluck()` is a mode of the statement, not of one call.
+ * so statements are cached per SQL text. A cached reader is handed back with its pluck and raw
+ * modes reset, because `.pluck()` and `.raw()` are modes of the statement, not of one call.
  */
 function cachePreparedStatements(db: Database.Database): void {
   const cache = new Map<string, Database.Statement>();
@@ -67,7 +67,7 @@ function cachePreparedStatements(db: Database.Database): void {
       cache.set(sql, statement);
       return statement;
     }
-    if (cached.reader) cached.pluck(false);
+    if (cached.reader) cached.pluck(false).raw(false);
     return cached;
   }) as typeof db.prepare;
 }

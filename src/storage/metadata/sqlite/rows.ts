@@ -7,6 +7,22 @@ export interface ObjectRow {
   multipart: number; content_headers: string; user_metadata: string; segments: string;
   checksum: string | null; encryption: string | null; inline_data: Buffer | null;
 }
+/**
+ * An object row's columns in a fixed order, for reads in raw mode (an array per row): naming each
+ * column of each row looks its name up in V8's string table, ~2.5 µs of the ~12 µs lookup of a
+ * 4 KiB object (dev VM).
+ */
+export const OBJECT_COLUMNS = 'bucket, key, version_id, size, etag, last_modified, multipart, content_headers, user_metadata, segments, checksum, encryption, inline_data';
+
+export function objectRowFromValues(v: unknown[]): ObjectRow {
+  return {
+    bucket: v[0] as string, key: v[1] as string, version_id: v[2] as string, size: v[3] as number,
+    etag: v[4] as string, last_modified: v[5] as number, multipart: v[6] as number,
+    content_headers: v[7] as string, user_metadata: v[8] as string, segments: v[9] as string,
+    checksum: v[10] as string | null, encryption: v[11] as string | null, inline_data: v[12] as Buffer | null,
+  };
+}
+
 export interface UploadRow {
   upload_id: string; bucket: string; key: string; version_id: string; initiated: number;
   content_headers: string; user_metadata: string; checksum_algorithm: string | null; encryption: string | null;

@@ -6,7 +6,7 @@ import { S3Error } from '../../../domain/errors.ts';
 import { CommitBatcher } from './commit-batcher.ts';
 import { SoleWriterCache } from './sole-writer-cache.ts';
 import {
-  bucketFromRow, objectFromRow, objectToRow, partFromRow, partToRow, summaryFromRow, uploadFromRow, uploadToRow,
+  bucketFromRow, OBJECT_COLUMNS, objectFromRow, objectRowFromValues, objectToRow, partFromRow, partToRow, summaryFromRow, uploadFromRow, uploadToRow,
   type BucketRow, type ObjectRow, type PartRow, type UploadRow,
 } from './rows.ts';
 
@@ -61,10 +61,11 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async getObject(bucket: string, key: string): Promise<ObjectRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM objects WHERE bucket = ? AND key = ?').get(bucket, key) as
-      | ObjectRow
-      | undefined;
-    return row ? objectFromRow(row) : undefined;
+    const values = this.#db
+      .prepare(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ?`)
+      .raw()
+      .get(bucket, key) as unknown[] | undefined;
+    return values ? objectFromRow(objectRowFromValues(values)) : undefined;
   }
 
   /** Writes the row; returns the segments of the row it replaced (only they are needed, to free blobs). */
