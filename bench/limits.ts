@@ -69,6 +69,12 @@ export async function measureBare(figures: Figures, options: BenchOptions, bare:
     const common = { bucket: 'bare', keys: [key], sizeEach: options.largeSize };
     figures.set('limit.bare.put', await timedTransfer(client, bare.pid, { ...common, op: 'put', label: 'bare node:https server, PUT (discarded), 1 stream' }));
     figures.set('limit.bare.get', await timedTransfer(client, bare.pid, { ...common, op: 'get', label: 'bare node:https server, GET (streamed), 1 stream' }));
+    // What storing adds: the same PUT, with its per-byte work, written to a file and fsynced.
+    for (const [work, what] of [['md5', 'MD5'], ['aes', 'AES-GCM']] as const) {
+      figures.set(`limit.bare.store.${work}`, await timedTransfer(client, bare.pid, {
+        ...common, keys: [`store-${work}-${key}`], op: 'put', label: `bare node:https server, PUT + ${what} written to a file + fsync, 1 stream`,
+      }));
+    }
   } finally {
     client.destroy();
   }

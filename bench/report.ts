@@ -76,7 +76,7 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
 
   section = 'machine limits';
   for (const id of ['limit.aes', 'limit.md5', 'limit.sha256', 'limit.memory.fresh', 'limit.memory.touched', 'limit.disk', 'limit.bare.put', 'limit.bare.get',
-    'limit.adj.put.plain', 'limit.adj.put.sse', 'limit.adj.get.sse', 'limit.bare.small.put.16', 'limit.bare.small.get.16', 'limit.bare.small.head.16', 'limit.sdk.small.get.16']) {
+    'limit.bare.store.md5', 'limit.bare.store.aes', 'limit.adj.put.plain', 'limit.adj.put.sse', 'limit.adj.get.sse', 'limit.bare.small.put.16', 'limit.bare.small.get.16', 'limit.bare.small.head.16', 'limit.sdk.small.get.16']) {
     row(figures.get(id)?.label ?? id, undefined, id);
   }
 
@@ -84,6 +84,7 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
   const L = (op: string, mode: string, n: number) => `coffer.large.${op}.${mode}.${n}`;
   row('PUT plain, 1 stream', L('put', 'plain', 1), 'limit.bare.put');
   row('PUT plain, 1 stream', L('put', 'plain', 1), 'limit.adj.put.plain', { op: '>=', value: 0.7 });
+  row('PUT plain, 1 stream', L('put', 'plain', 1), 'limit.bare.store.md5', undefined, '(bare https, storing)');
   row('PUT plain, 1 stream', L('put', 'plain', 1), 'peer.large.put.plain.1');
   row('GET plain, 1 stream (no per-byte work to add)', L('get', 'plain', 1), 'limit.bare.get', { op: '>=', value: 0.7 });
   row('GET plain, 1 stream', L('get', 'plain', 1), 'peer.large.get.plain.1');
@@ -91,6 +92,7 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
     const OP = op.toUpperCase();
     row(`${OP} SSE-C, 1 stream`, L(op, 'sse', 1), `limit.bare.${op}`);
     row(`${OP} SSE-C, 1 stream`, L(op, 'sse', 1), `limit.adj.${op}.sse`, { op: '>=', value: 0.7 });
+    if (op === 'put') row('PUT SSE-C, 1 stream', L('put', 'sse', 1), 'limit.bare.store.aes', undefined, '(bare https, storing)');
     row(`${OP} SSE-C vs plain, 1 stream`, L(op, 'sse', 1), L(op, 'plain', 1), { op: '>=', value: 0.85 });
     row(`${OP} SSE-C vs plain, 4 streams`, L(op, 'sse', 4), L(op, 'plain', 4), { op: '>=', value: 0.85 });
   }

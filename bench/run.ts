@@ -62,7 +62,7 @@ async function measure(figures: Figures): Promise<void> {
   log('start', 'starting Coffer, s3rver and the bare https server');
   const cert = await makeCertificate(join(runDir, 'cert'));
   const [bare, coffer, peer] = await Promise.all([
-    start(startBare(cert)), start(startCoffer(runDir)), options.withPeer ? start(startPeer(runDir, cert)) : undefined,
+    start(startBare(cert, join(runDir, 'bare-store'))), start(startCoffer(runDir)), options.withPeer ? start(startPeer(runDir, cert)) : undefined,
   ]);
   log('limits.crypto+disk', `limits: one core of node:crypto, memory first touch, disk write of ${size} with fsync`);
   measureCrypto(figures, options);

@@ -115,10 +115,14 @@ export async function startPeer(workDir: string, cert: CertFiles): Promise<Targe
   };
 }
 
-/** The bare node:https server (bench/bare-server.ts) in its own process, like the servers it bounds. */
-export async function startBare(cert: CertFiles): Promise<Target> {
+/**
+ * The bare node:https server (bench/bare-server.ts) in its own process, like the servers it bounds;
+ * its storing PUTs write into `storeDir` (in the work folder, on the data folder's disk).
+ */
+export async function startBare(cert: CertFiles, storeDir: string): Promise<Target> {
+  mkdirSync(storeDir, { recursive: true });
   const { child, port } = await spawnListening(
-    ['--import', 'tsx', join(repoRoot, 'bench/bare-server.ts'), cert.cert, cert.key],
+    ['--import', 'tsx', join(repoRoot, 'bench/bare-server.ts'), cert.cert, cert.key, storeDir],
     /bare https listening on (\d+)/, 'bare https server',
   );
   return {
