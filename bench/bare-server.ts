@@ -24,7 +24,8 @@ async function store(req: IncomingMessage, work: 'md5' | 'aes', folder: string):
     const perByte = work === 'aes'
       ? createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12))
       : new Transform({ transform(chunk: Buffer, _encoding, done) { hash.update(chunk); done(null, chunk); } });
-    await pipeline(req, perByte, createWriteStream(file));
+    // Writes coalesced up to 1 MiB while one is in flight, as Coffer's blob writes are.
+    await pipeline(req, perByte, createWriteStream(file, { highWaterMark: 1024 * 1024 }));
     // fsync works on the file, whichever descriptor asks.
     const handle = await open(file, 'r');
     try {
