@@ -24,7 +24,9 @@ describe('data folder ownership', () => {
         return true;
       });
 
-      const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'kept' }));
+      // A new client: the refused start waits up to SQLite's 5 s lock timeout, as long as the
+      // server's keep-alive timeout, so a pooled connection could close just as it is reused.
+      const got = await sdkClient(first).send(new GetObjectCommand({ Bucket, Key: 'kept' }));
       assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), body);
     } finally {
       await first.kill('SIGTERM'); // stop() would also remove the folder
