@@ -66,9 +66,6 @@ export function createS3Api(services: S3Services, credentials: CredentialStore, 
   return async function handleS3Request(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const requestId = nextRequestId();
-    res.setHeader('x-amz-request-id', requestId);
-    res.setHeader('x-amz-id-2', requestId);
-    res.setHeader('server', 'Coffer');
     let response: S3Response;
     let operation = 'Unknown';
     let resource = req.url?.split('?')[0] ?? '/';
@@ -88,15 +85,17 @@ export function createS3Api(services: S3Services, credentials: CredentialStore, 
       }
     }
     try {
-      await writeResponse(req, res, response);
+      await writeResponse(req, res, response, ['x-amz-request-id', requestId, 'x-amz-id-2', requestId, 'server', 'Coffer']);
     } catch (error) {
       // The body failed mid-stream (storage or integrity error): the status is already sent, so the
       // only honest signal left is to cut the connection; the client sees a short body.
       services.log.error({ requestId, err: describe(error) }, 'response stream failed');
       res.destroy();
     }
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    services.log.info({ requestId, method: req.method, operation, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    if (services.log.isLevelEnabled('info')) {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      services.log.info({ requestId, method: req.method, operation, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    }
   };
 }
 
