@@ -1,9 +1,19 @@
 // The one client every server is measured with: the AWS SDK v3 over keep-alive HTTPS.
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Target } from './servers.ts';
+
+/**
+ * A keep-alive agent that trusts the target's certificate. The CA goes in through a secure context
+ * made once: given as `ca`, node's https.Agent makes the PEM part of its pool key, a ~1 KiB string
+ * it rebuilds and looks up twice per request (a tenth of the lean client's CPU on 4 KiB GETs).
+ */
+export function trustingAgent(target: Target, sockets: number): Agent {
+  return new Agent({ secureContext: createSecureContext({ ca: target.ca }), keepAlive: true, maxSockets: sockets });
+}
 
 /**
  * An SDK client for a target. Checksums are computed only when an operation requires them: the
@@ -19,7 +29,7 @@ export function sdk(target: Target, sockets: number): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: new NodeHttpHandler({
-      httpsAgent: new Agent({ ca: target.ca, keepAlive: true, maxSockets: sockets }),
+      httpsAgent: trustingAgent(target, sockets),
       // No socket or request deadline: a 1 GiB transfer on a busy machine may take a while.
       requestTimeout: 0,
       connectionTimeout: 30_000,
