@@ -26,6 +26,8 @@ export class LeanS3 {
   // The signing key depends only on the day; the timestamp only on the second.
   #day = '';
   #signingKey = Buffer.alloc(0);
+  #second = -1;
+  #amzDate = '';
 
   constructor(target: Target, sockets: number) {
     this.#target = target;
@@ -42,18 +44,32 @@ export class LeanS3 {
     return this.#signingKey;
   }
 
-  /** Signs every header it sends (SigV4, https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html). */
+  #now(): string {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#second) {
+      this.#amzDate = new Date(second * 1000).toISOString().replace(/[-:]|\.\d{3}/g, '');
+      this.#second = second;
+    }
+    return this.#amzDate;
+  }
+
+  /**
+   * Signs every header it sends (SigV4, https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
+   * Header names are lower case here, so they sort and sign as they are.
+   */
   #signed(method: string, path: string, payloadHash: string, extra: Record<string, string>): Record<string, string> {
-    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const amzDate = this.#now();
     const day = amzDate.slice(0, 8);
     const headers: Record<string, string> = { host: this.#url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate, ...extra };
-    const names = Object.keys(headers).map((n) => n.toLowerCase()).sort();
-    const lower = Object.fromEntries(Object.entries(headers).map(([n, v]) => [n.toLowerCase(), v.trim()]));
-    const canonical = [method, path, '', ...names.map((n) => `${n}:${lower[n]}`), '', names.join(';'), payloadHash].join('\n');
+    const names = Object.keys(headers).sort();
+    let canonicalHeaders = '';
+    for (const name of names) canonicalHeaders += `${name}:${headers[name]!.trim()}\n`;
+    const signedHeaders = names.join(';');
+    const canonical = `${method}\n${path}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
     const scope = `${day}/${REGION}/s3/aws4_request`;
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
     const signature = createHmac('sha256', this.#key(day)).update(toSign).digest('hex');
-    headers.authorization = `AWS4-HMAC-SHA256 Credential=${this.#target.accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${this.#target.accessKey}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return headers;
   }
 
