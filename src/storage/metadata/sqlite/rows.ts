@@ -62,6 +62,21 @@ export function objectFromRow(row: ObjectRow): ObjectRecord {
   };
 }
 
+/**
+ * A record shared by every request that reads it from memory: frozen all the way down, so no
+ * request can change what the next one sees. Its inline bytes are a Buffer, which cannot be
+ * frozen; they are only ever read or sliced.
+ */
+export function frozenObjectRecord(record: ObjectRecord): ObjectRecord {
+  Object.freeze(record.contentHeaders);
+  Object.freeze(record.userMetadata);
+  for (const segment of record.segments) Object.freeze(segment);
+  Object.freeze(record.segments);
+  if (record.checksum) Object.freeze(record.checksum);
+  if (record.encryption) Object.freeze(record.encryption);
+  return Object.freeze(record);
+}
+
 export function objectToRow(o: ObjectRecord): ObjectRow {
   return {
     bucket: o.bucket, key: o.key, version_id: o.versionId, size: o.size, etag: o.etag,

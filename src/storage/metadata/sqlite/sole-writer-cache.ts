@@ -16,13 +16,16 @@ export class SoleWriterCache<V> {
     this.#limit = limit;
   }
 
-  /** The cached value, or what `read` returns (kept when found; a miss is never kept). */
-  through(key: string, read: () => V | undefined): V | undefined {
+  /**
+   * The cached value, or what `read` returns: kept when found and `keep` allows it (a miss is
+   * never kept).
+   */
+  through(key: string, read: () => V | undefined, keep?: (value: V) => boolean): V | undefined {
     if (!this.#enabled) return read();
     const cached = this.#entries.get(key);
     if (cached !== undefined) return cached;
     const value = read();
-    if (value !== undefined) {
+    if (value !== undefined && (keep === undefined || keep(value))) {
       if (this.#entries.size >= this.#limit) this.#entries.clear();
       this.#entries.set(key, value);
     }
