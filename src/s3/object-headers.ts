@@ -63,17 +63,19 @@ export function objectResponseHeaders(record: ObjectRecord, checksumMode: boolea
   return headers;
 }
 
+const RESPONSE_OVERRIDES: readonly (readonly [param: string, header: string])[] = [
+  ['response-content-type', 'content-type'],
+  ['response-content-language', 'content-language'],
+  ['response-expires', 'expires'],
+  ['response-cache-control', 'cache-control'],
+  ['response-content-disposition', 'content-disposition'],
+  ['response-content-encoding', 'content-encoding'],
+];
+
 /** The response-* query overrides of GetObject. */
 export function applyResponseOverrides(headers: Record<string, string | number | undefined>, query: URLSearchParams): void {
-  const overrides: Record<string, string> = {
-    'response-content-type': 'content-type',
-    'response-content-language': 'content-language',
-    'response-expires': 'expires',
-    'response-cache-control': 'cache-control',
-    'response-content-disposition': 'content-disposition',
-    'response-content-encoding': 'content-encoding',
-  };
-  for (const [param, header] of Object.entries(overrides)) {
+  if (query.size === 0) return;
+  for (const [param, header] of RESPONSE_OVERRIDES) {
     const value = query.get(param);
     if (value !== null) headers[header] = value;
   }

@@ -66,13 +66,18 @@ export interface RoutingInput {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** The routes of each method and target, in table order: a request scans only its own few. */
+const routesByMethodAndTarget = new Map<string, Route[]>();
+for (const route of routes) {
+  const id = `${route.method} ${route.target}`;
+  routesByMethodAndTarget.set(id, [...(routesByMethodAndTarget.get(id) ?? []), route]);
+}
+
 /** The operation name, or undefined when no route matches (MethodNotAllowed). */
 export function resolveOperation(input: RoutingInput): string | undefined {
   const target: Target = input.bucket === undefined ? 'service' : input.key === undefined ? 'bucket' : 'object';
-  const route = routes.find(
+  const route = routesByMethodAndTarget.get(`${input.method} ${target}`)?.find(
     (r) =>
-      r.method === input.method &&
-      r.target === target &&
       (r.query === undefined || input.query.has(r.query)) &&
       (r.header === undefined || input.headers[r.header] !== undefined),
   );
