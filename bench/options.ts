@@ -88,7 +88,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     // Five: one 1 GiB transfer swings by ±30% between rounds, and with three the median of a
     // ratio near its goal still fell on either side from run to run (2026-11-29).
     largeRounds: 5,
-    smallRounds: 3,
+    // Five as well: the 16-client GET rounds of two runs on the same code spread 5,281-9,654/s
+    // (whole rounds of the machine slow or fast), and with three the median followed the spell.
+    smallRounds: 5,
     partSize: largeSize >= 64 * MiB ? 16 * MiB : 5 * MiB,
     cellSeconds: Math.max(0.25, 5 * scale),
     poolKeys: 64,
