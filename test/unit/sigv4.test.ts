@@ -97,6 +97,10 @@ test('query strings: empty values, bare names, + as space, repeated order, lower
 test('header values: runs of spaces collapse, UTF-8 bytes are kept as sent', async () => {
   const req = await sign('/b/k', {}, { 'x-amz-meta-note': 'a   b \t c', 'x-amz-meta-name': 'Zoë – 日本' }, 'PUT');
   assert.ok(await verify(req));
+  // A lone tab and spaces at the ends are trimmed too (values that need no trimming are taken as they are).
+  const edges = await sign('/b/k', {}, { 'x-amz-meta-tab': 'a\tb', 'x-amz-meta-ends': ' ends ', 'x-amz-meta-plain': 'a b' }, 'PUT');
+  assert.ok(await verify(edges));
+  await rejects(verify({ ...edges, headers: { ...edges.headers, 'x-amz-meta-tab': 'a\t\tc' } }), 'SignatureDoesNotMatch');
 });
 
 test('requests captured from @aws-sdk/client-s3 verify', async () => {
