@@ -46,7 +46,7 @@ export function findChild(marker: string): number | undefined {
   return undefined;
 }
 
-function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(read(`/proc/${pid}/status`) ?? '');
   return match?.[1] ? Number(match[1]) : 0;
 }
@@ -83,8 +83,11 @@ export function cpuSeconds(pids: number[]): number {
  */
 export class MemorySampler {
   #peakKiB = 0;
-  /** Sampled peak of each phase named by phase(), so a reader sees which run sets the figure. */
-  readonly #phasePeaksKiB = new Map<string, number>();
+  /**
+   * Sampled peak of each phase named by phase(), so a reader sees which run sets the figure, with
+   * its anonymous and file-backed parts (heaps and buffers vs the node binary and SQLite's map).
+   */
+  readonly #phasePeaksKiB = new Map<string, { rss: number; anon: number; file: number }>();
   #phase = 'start';
   #timer: NodeJS.Timeout | undefined;
   #tree: number[];
@@ -109,9 +112,12 @@ export class MemorySampler {
   }
 
   #sample(): void {
-    const total = this.#tree.reduce((sum, pid) => sum + statusKiB(pid, 'VmRSS'), 0);
+    const sum = (field: 'VmRSS' | 'RssAnon' | 'RssFile') => this.#tree.reduce((kib, pid) => kib + statusKiB(pid, field), 0);
+    const total = sum('VmRSS');
     this.#peakKiB = Math.max(this.#peakKiB, total);
-    this.#phasePeaksKiB.set(this.#phase, Math.max(this.#phasePeaksKiB.get(this.#phase) ?? 0, total));
+    if (total > (this.#phasePeaksKiB.get(this.#phase)?.rss ?? -1)) {
+      this.#phasePeaksKiB.set(this.#phase, { rss: total, anon: sum('RssAnon'), file: sum('RssFile') });
+    }
   }
 
   /** Names the run that follows; samples from now on count towards its peak. */
@@ -120,9 +126,12 @@ export class MemorySampler {
     this.#phase = name;
   }
 
-  /** Sampled peak per phase in MiB, in the order the phases first ran: "start 92, put plain ×1 128, …". */
+  /** Sampled peak per phase in MiB, in the order the phases first ran: "start 92 (anon 44, file 48), …". */
   phasePeaks(): string {
-    return [...this.#phasePeaksKiB].map(([name, kib]) => `${name} ${Math.round(kib / 1024)}`).join(', ');
+    const mib = (kib: number) => Math.round(kib / 1024);
+    return [...this.#phasePeaksKiB]
+      .map(([name, { rss, anon, file }]) => `${name} ${mib(rss)} (anon ${mib(anon)}, file ${mib(file)})`)
+      .join(', ');
   }
 
   /**

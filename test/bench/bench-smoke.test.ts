@@ -50,6 +50,10 @@ test('the benchmark smoke mode produces every figure of the table', { timeout: L
     for (const [id, figure] of Object.entries(result.figures)) {
       assert.ok(Number.isFinite(figure.value) && figure.value > 0, `${id} = ${figure.value} ${figure.unit}`);
     }
+    // The memory figure names each run's peak and splits it, so a reader can tell heaps and
+    // buffers (anonymous) from the node binary and SQLite's map (file-backed).
+    const byPhase = String(result.figures['coffer.rss.peak']?.detail?.peakByPhaseMiB);
+    assert.match(byPhase, /^start \d+ \(anon \d+, file \d+\), put plain ×1 \d+ \(anon \d+, file \d+\)/);
     // Only the aws CLI may be absent, and only when it is not installed.
     for (const id of Object.keys(result.skipped)) {
       assert.match(id, /^coffer\.awscli\./, `${id} skipped: ${result.skipped[id]}`);
