@@ -2,8 +2,9 @@
 // per-request CPU would be the figure: on this 2-core machine the SDK tops out at a few hundred
 // requests per second against a server that does nothing (see the SDK ceiling row of the table).
 import { createHash, createHmac } from 'node:crypto';
-import { type Agent, request } from 'node:https';
-import { trustingAgent, type SseKey } from './client.ts';
+import { createSecureContext } from 'node:tls';
+import type { SseKey } from './client.ts';
+import { RawHttpsPool } from './raw-https.ts';
 import type { Target } from './servers.ts';
 
 const REGION = 'us-east-1';
@@ -22,7 +23,7 @@ export interface LeanResponse {
 export class LeanS3 {
   readonly #target: Target;
   readonly #url: URL;
-  readonly #agent: Agent;
+  readonly #pool: RawHttpsPool;
   // The signing key depends only on the day; the timestamp only on the second.
   #day = '';
   #signingKey = Buffer.alloc(0);
@@ -32,7 +33,7 @@ export class LeanS3 {
   constructor(target: Target, sockets: number) {
     this.#target = target;
     this.#url = new URL(target.endpoint);
-    this.#agent = trustingAgent(target, sockets);
+    this.#pool = new RawHttpsPool(this.#url.hostname, Number(this.#url.port), createSecureContext({ ca: target.ca }), sockets);
   }
 
   #key(day: string): Buffer {
@@ -83,16 +84,9 @@ export class LeanS3 {
     const payloadHash = body ? createHash('sha256').update(body).digest('hex') : EMPTY_SHA256;
     const headers = this.#signed(method, path, payloadHash, extra);
     if (body) headers['content-length'] = String(body.length);
-    return new Promise((resolve, reject) => {
-      const req = request({ agent: this.#agent, host: this.#url.hostname, port: this.#url.port, method, path, headers }, (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    let head = `${method} ${path} HTTP/1.1\r\n`;
+    for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+    return this.#pool.request(`${head}\r\n`, body, method === 'HEAD');
   }
 
   /** Like `send`, but anything other than 200 is an error (a figure must not count refusals). */
@@ -103,6 +97,6 @@ export class LeanS3 {
   }
 
   destroy(): void {
-    this.#agent.destroy();
+    this.#pool.close();
   }
 }
