@@ -68,6 +68,20 @@ describe('listing', () => {
     assert.match(body, /<EncodingType>url<\/EncodingType>/);
   });
 
+  it('escapes keys that XML cannot carry as they are', async () => {
+    const Bucket3 = uniqueBucket('xml');
+    await s3.send(new CreateBucketCommand({ Bucket: Bucket3 }));
+    const odd = ['a&b', 'c<d>e', `q"u'o`, 'tab\tand\u0001'];
+    for (const Key of odd) await s3.send(new PutObjectCommand({ Bucket: Bucket3, Key, Body: 'x' }));
+    const res = await rawRequest(server, { method: 'GET', path: `/${Bucket3}`, query: { 'list-type': '2' } });
+    const body = res.body.toString();
+    for (const escaped of ['<Key>a&amp;b</Key>', '<Key>c&lt;d&gt;e</Key>', '<Key>q&quot;u&apos;o</Key>', '<Key>tab\tand&#x1;</Key>']) {
+      assert.ok(body.includes(escaped), `${escaped} in ${body}`);
+    }
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: Bucket3 }));
+    assert.deepEqual(out.Contents?.map((c) => c.Key), [...odd].sort());
+  });
+
   it('lists every object as version null', async () => {
     const out = await s3.send(new ListObjectVersionsCommand({ Bucket }));
     assert.equal(out.Versions?.length, keys.length);

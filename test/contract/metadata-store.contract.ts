@@ -72,6 +72,15 @@ export function metadataStoreContract(name: string, open: () => Promise<Metadata
       assert.deepEqual(within.map((o) => o.key), ['a/b', 'a/c']);
       const paged = await store.listObjects('b3', { prefix: '', after: 'ab', limit: 2 });
       assert.deepEqual(paged.map((o) => o.key), ['b', 'z']);
+      // A marker before, inside and past the prefix: the page starts at the prefix, after the
+      // marker, or is empty.
+      const before = await store.listObjects('b3', { prefix: 'a/', after: 'a', limit: 100 });
+      assert.deepEqual(before.map((o) => o.key), ['a/b', 'a/c']);
+      const inside = await store.listObjects('b3', { prefix: 'a/', after: 'a/b', limit: 100 });
+      assert.deepEqual(inside.map((o) => o.key), ['a/c']);
+      assert.deepEqual(await store.listObjects('b3', { prefix: 'a/', after: 'ab', limit: 100 }), []);
+      const [first] = await store.listObjects('b3', { prefix: 'é', after: '', limit: 1 });
+      assert.deepEqual(first, { key: 'é', size: 3, etag: 'e', lastModified: new Date(1_700_000_000_000), checksumAlgorithm: undefined });
       await store.close();
     });
 

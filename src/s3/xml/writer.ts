@@ -2,7 +2,11 @@
 
 const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
+const NEEDS_ESCAPING = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
 export function escapeXml(text: string): string {
+  // Most values (keys, dates, sizes, ETags) need nothing: a listing page escapes ~5,000 of them.
+  if (!NEEDS_ESCAPING.test(text)) return text;
   // Control characters other than tab/newline/CR are not allowed in XML 1.0 text; emit them as
   // numeric references so keys containing them still round-trip through clients that decode.
   return text.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (ch) => {
@@ -23,26 +27,27 @@ export interface XmlNode {
   [name: string]: XmlValue;
 }
 
-function renderValue(name: string, value: XmlValue, out: string[]): void {
-  if (value === undefined || value === null) return;
+// Built by string concatenation (V8 joins the pieces once, when the document is used) and walked
+// with for-in: arrays of pieces and Object.entries made a 1000-key listing page cost ~4 ms.
+function renderValue(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return '';
   if (Array.isArray(value)) {
-    for (const item of value) renderValue(name, item, out);
-    return;
+    let xml = '';
+    for (const item of value) xml += renderValue(name, item);
+    return xml;
   }
-  if (typeof value === 'object') {
-    out.push(`<${name}>`);
-    for (const [child, childValue] of Object.entries(value)) renderValue(child, childValue, out);
-    out.push(`</${name}>`);
-    return;
-  }
-  out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
+  if (typeof value === 'object') return `<${name}>${renderChildren(value)}</${name}>`;
+  return `<${name}>${typeof value === 'string' ? escapeXml(value) : String(value)}</${name}>`;
+}
+
+function renderChildren(node: XmlNode): string {
+  let xml = '';
+  for (const child in node) xml += renderValue(child, node[child] as XmlValue);
+  return xml;
 }
 
 /** Renders `<Root xmlns="...">…</Root>` with the XML declaration, as S3 does. */
 export function renderXmlDocument(rootName: string, body: XmlNode, withNamespace = true): string {
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
-  out.push(withNamespace ? `<${rootName} xmlns="${S3_NAMESPACE}">` : `<${rootName}>`);
-  for (const [name, value] of Object.entries(body)) renderValue(name, value, out);
-  out.push(`</${rootName}>`);
-  return out.join('');
+  const open = withNamespace ? `<${rootName} xmlns="${S3_NAMESPACE}">` : `<${rootName}>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${open}${renderChildren(body)}</${rootName}>`;
 }

@@ -87,12 +87,12 @@ export function objectToRow(o: ObjectRecord): ObjectRow {
   };
 }
 
-export function summaryFromRow(row: Pick<ObjectRow, 'key' | 'size' | 'etag' | 'last_modified' | 'checksum'>): ObjectSummary {
-  const checksum = parseJson<{ algorithm: ObjectSummary['checksumAlgorithm'] }>(row.checksum);
-  return {
-    key: row.key, size: row.size, etag: row.etag, lastModified: new Date(row.last_modified),
-    checksumAlgorithm: checksum?.algorithm,
-  };
+/** A listing row as SQLite returns it in raw mode: key, size, etag, last_modified, checksum. */
+export type SummaryValues = [key: string, size: number, etag: string, lastModified: number, checksum: string | null];
+
+export function summaryFromValues([key, size, etag, lastModified, checksumJson]: SummaryValues): ObjectSummary {
+  const checksum = parseJson<{ algorithm: ObjectSummary['checksumAlgorithm'] }>(checksumJson);
+  return { key, size, etag, lastModified: new Date(lastModified), checksumAlgorithm: checksum?.algorithm };
 }
 
 export function uploadFromRow(row: UploadRow): UploadRecord {
