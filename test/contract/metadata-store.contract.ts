@@ -79,6 +79,14 @@ export function metadataStoreContract(name: string, open: () => Promise<Metadata
       const inside = await store.listObjects('b3', { prefix: 'a/', after: 'a/b', limit: 100 });
       assert.deepEqual(inside.map((o) => o.key), ['a/c']);
       assert.deepEqual(await store.listObjects('b3', { prefix: 'a/', after: 'ab', limit: 100 }), []);
+      // Bounds compared in UTF-8 byte order, as keys are sorted: U+FF01 sorts before U+1F600 in
+      // UTF-8 and after it in UTF-16.
+      await store.putObject(object('b3', '\uFF01a'));
+      await store.putObject(object('b3', '\uFF02'));
+      await store.putObject(object('b3', '\u{1F600}a'));
+      assert.deepEqual(await store.listObjects('b3', { prefix: '\uFF01', after: '\u{1F600}', limit: 100 }), []);
+      const astral = await store.listObjects('b3', { prefix: '\u{1F600}', after: '\uFF01', limit: 2 });
+      assert.deepEqual(astral.map((o) => o.key), ['\u{1F600}', '\u{1F600}a']);
       const [first] = await store.listObjects('b3', { prefix: 'é', after: '', limit: 1 });
       assert.deepEqual(first, { key: 'é', size: 3, etag: 'e', lastModified: new Date(1_700_000_000_000), checksumAlgorithm: undefined });
       await store.close();

@@ -142,7 +142,9 @@ export class SqliteMetadataStore implements MetadataStore {
     // with one lower bound: given both `key > after` and `key >= prefix`, SQLite seeks by the
     // first, so a prefix listing from the start walked every key before the prefix (~3 ms more
     // per 20,000 keys). Rows come back as arrays (raw): a page of 1000 costs ~40% less.
-    const fromPrefix = query.after < query.prefix;
+    // The bounds are compared as SQLite orders keys, by UTF-8 bytes: JavaScript's `<` compares
+    // UTF-16 units, which order U+E000-U+FFFF after characters beyond U+FFFF.
+    const fromPrefix = Buffer.compare(Buffer.from(query.after), Buffer.from(query.prefix)) < 0;
     const rows = this.#db
       .prepare(
         `SELECT key, size, etag, last_modified, checksum FROM objects
