@@ -4,6 +4,8 @@ import { configSchema, envName, flagName, loadConfig } from './config/config.ts'
 import { startApp } from './app.ts';
 import { runCluster } from './app-cluster.ts';
 import { registerOperatorCommands } from './cli/index.ts';
+import { missingServerNodeFlags } from './runtime-flags.ts';
+import { createLogger } from './util/logger.ts';
 
 const program = new Command('coffer').description('S3-compatible object store with customer-provided-key encryption (SSE-C)');
 
@@ -17,6 +19,13 @@ for (const [key, schema] of Object.entries(configSchema.shape)) {
 }
 serve.action(async (flags: Record<string, unknown>) => {
   const config = loadConfig(flags);
+  const missing = missingServerNodeFlags();
+  if (missing.length > 0) {
+    createLogger(config.logLevel).warn(
+      { missing },
+      'node was started without these flags (npm start and the coffer command pass them): large transfers will spend CPU on full garbage collections',
+    );
+  }
   if (config.workers > 1) {
     await runCluster(config);
     return;

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../src/runtime-flags.ts';
 
 export interface TestServer {
   endpoint: string;
@@ -21,6 +22,8 @@ export interface TestServer {
   output(): string;
   stop(): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** The server process (node itself, also when launched through bin/coffer.js's first line). */
+  pid: number;
 }
 
 export interface StartOptions {
@@ -30,6 +33,11 @@ export interface StartOptions {
   args?: string[];
   /** Options for node itself, before the script (e.g. --cpu-prof to profile a run). */
   nodeArgs?: string[];
+  /**
+   * How the server is launched: with node and the flags `npm start` gives it (the default), by
+   * running bin/coffer.js itself (its first line picks node and the flags), or with bare node.
+   */
+  launch?: 'node' | 'executable' | 'node-without-flags';
 }
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -41,7 +49,13 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const adminPassword = options.env?.COFFER_ADMIN_PASSWORD ?? 'coffer-test-admin-password-0123456789';
   const args = ['bin/coffer.js', 'serve', '--port', '0', '--data-dir', dataDir, '--identity-port', '0', '--key-manager-port', '0', ...(options.args ?? [])];
   if (options.plainHttp) args.push('--plain-http');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
+  // By default as `npm start` and the `coffer` command start it (src/runtime-flags.ts).
+  const launch = options.launch ?? 'node';
+  const flags = launch === 'node' ? SERVER_NODE_FLAGS : [];
+  const [command, commandArgs] = launch === 'executable'
+    ? [join(repoRoot, args[0] as string), args.slice(1)]
+    : [process.execPath, [...flags, ...(options.nodeArgs ?? []), ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -88,7 +102,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
   return {
     endpoint, dataDir, caFile, ca: caFile ? readFileSync(caFile) : undefined, accessKey, secretKey,
-    identityEndpoint, keyManagerEndpoint, adminPassword,
+    identityEndpoint, keyManagerEndpoint, adminPassword, pid: child.pid ?? 0,
     output: () => output,
     kill: stopWith,
     async stop() {
