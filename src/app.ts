@@ -92,7 +92,7 @@ export async function startServices(config: Config, prepared: Prepared, log: Log
     keyManager,
     async stop() {
       await Promise.all([s3.close(), identity.close(), keyManager.close()]);
-      await Promise.all([metadata.close(), stopOffload()]);
+      await Promise.all([metadata.close(), stopOffload(), objects.settled()]);
     },
   };
 }

@@ -83,10 +83,10 @@ export class MultipartService {
     try {
       replaced = await this.#metadata.putPart(part);
     } catch (error) {
-      await this.#objects.freeSegments([written]);
+      this.#objects.freeSegments([written]);
       throw error;
     }
-    if (replaced) await this.#objects.freeSegments([replaced]);
+    if (replaced) this.#objects.freeSegments([replaced]);
     return part;
   }
 
@@ -153,14 +153,14 @@ export class MultipartService {
     }
     const outcome = await this.#metadata.completeUpload(upload.uploadId, record);
     if (!outcome) throw new S3Error('NoSuchUpload');
-    await this.#objects.freeSegments([...outcome.unusedParts, ...(outcome.replaced ?? [])]);
+    this.#objects.freeSegments([...outcome.unusedParts, ...(outcome.replaced ?? [])]);
     return record;
   }
 
   async abort(upload: UploadRecord): Promise<void> {
     const parts = await this.#metadata.abortUpload(upload.uploadId);
     if (!parts) throw new S3Error('NoSuchUpload');
-    await this.#objects.freeSegments(parts);
+    this.#objects.freeSegments(parts);
   }
 }
 

@@ -46,6 +46,8 @@ export class ObjectService {
   readonly #metadata: MetadataStore;
   readonly #blobs: BlobStore;
   readonly #log: Logger;
+  /** Frees of replaced or deleted blobs in progress (see freeSegments). */
+  readonly #freeing = new Set<Promise<void>>();
 
   constructor(metadata: MetadataStore, blobs: BlobStore, log: Logger) {
     this.#metadata = metadata;
@@ -120,15 +122,33 @@ export class ObjectService {
       }
       throw error;
     }
-    if (replaced) await this.freeSegments(replaced);
+    if (replaced) this.freeSegments(replaced);
   }
 
-  async freeSegments(segments: { blobId: string }[]): Promise<void> {
-    for (const segment of segments.filter((s) => s.blobId !== '')) {
-      await this.#blobs.delete(segment.blobId).catch((error: unknown) => {
-        this.#log.warn({ err: error, blobId: segment.blobId }, 'could not free blob; the start-up sweep will');
-      });
-    }
+  /**
+   * Frees blobs that no record refers to any more, without the request waiting: unlinking a large
+   * file waits on the filesystem (1 GiB: ~0.75 s on the development VM's ext4, 0.09 s of it CPU),
+   * which would otherwise be added to the answer of the PUT or DELETE that replaced it. The record
+   * no longer points at them, so nothing reads them; a free that fails, or that a crash cuts
+   * short, leaves an orphan for the start-up sweep. `settled()` waits for the frees in progress.
+   */
+  freeSegments(segments: { blobId: string }[]): void {
+    const blobIds = segments.map((s) => s.blobId).filter((id) => id !== '');
+    if (blobIds.length === 0) return;
+    const freeing = (async () => {
+      for (const blobId of blobIds) {
+        await this.#blobs.delete(blobId).catch((error: unknown) => {
+          this.#log.warn({ err: error, blobId }, 'could not free blob; the start-up sweep will');
+        });
+      }
+    })();
+    this.#freeing.add(freeing);
+    void freeing.finally(() => this.#freeing.delete(freeing));
+  }
+
+  /** Resolves once every free started so far has finished (shutdown waits for them). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#freeing]);
   }
 
   async find(bucket: Bucket, key: string): Promise<ObjectRecord> {
@@ -160,7 +180,7 @@ export class ObjectService {
 
   async delete(bucket: Bucket, key: string): Promise<void> {
     const removed = await this.#metadata.deleteObject(bucket.name, key);
-    if (removed) await this.freeSegments(removed.segments);
+    if (removed) this.freeSegments(removed.segments);
   }
 
   /** Copies by streaming the source through (re-encrypting as needed) into a new single-segment object. */
