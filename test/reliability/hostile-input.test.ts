@@ -9,7 +9,7 @@ import { S3Http, objectPath } from './harness/client.ts';
 import { bytesOf, pick, recordFigures, seedFromEnv } from './harness/common.ts';
 import { MARKER, fuzzRequest, type FuzzTargets } from './harness/fuzz-arbitraries.ts';
 import { wireBytes, type FuzzRequest } from './harness/fuzz-wire.ts';
-import { filesOutside, internalErrors, repoRoot, timeAfter, timeNormalBatch } from './harness/health.ts';
+import { filesOutside, internalErrors, lastLines, repoRoot, timeAfter, timeNormalBatch } from './harness/health.ts';
 import { isAlive, RssSampler } from './harness/proc.ts';
 import { RawConnection } from './harness/raw-http.ts';
 import { withServer } from './harness/suite.ts';
@@ -110,7 +110,8 @@ test(`hostile input: ${REQUESTS} fuzzed requests (seed ${seed})`, { timeout: pic
     });
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason).slice(0, 3000)] : []));
     assert.deepEqual(failures, [], 'every hostile request gets a 4xx (or 501 NotImplemented), never a 5xx or a hang');
-    assert.ok(alive, 'server process still up');
+    // A server that died says why in its last lines (an uncaught error, a signal): keep them in the failure.
+    assert.ok(alive, `server process still up; its last output:\n${lastLines(managed.output(), 40)}`);
     assert.ok(sent >= REQUESTS, `sent ${sent} of ${REQUESTS}`);
     assert.deepEqual(errors.slice(0, 5), [], 'no internal error logged');
     assert.deepEqual(outside, [], 'nothing written outside the data folder');

@@ -69,4 +69,9 @@ export function internalErrors(output: string): string[] {
   return output.split('\n').filter((line) => /"level":(50|60)/.test(line) && /internal error|uncaught|unhandled/i.test(line));
 }
 
+/** The last `count` lines of a server's output that are not request logs (info level): why it stopped. */
+export function lastLines(output: string, count: number): string {
+  return output.split('\n').filter((line) => line !== '' && !line.includes('"level":30')).slice(-count).join('\n');
+}
+
 export const repoRoot = new URL('../../../', import.meta.url).pathname;
