@@ -1,19 +1,21 @@
 // Blob store on the local filesystem: one file per blob, written to a temp file, fsynced, renamed.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomHexId } from '../../../util/random-pool.ts';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore, ByteRange } from '../../../domain/ports.ts';
+import { FileSink } from './file-sink.ts';
 import { ProgressiveFlush } from './progressive-flush.ts';
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
-// Writes are buffered up to 1 MiB: fewer, larger writes on the thread pool; with 256 KiB a 1 GiB PUT
-// was 15-25% slower on the dev VM. 4 MiB made SSE-C PUT faster still (bench, one stream: 175-204 →
-// 267-271 MiB/s) but the server's peak memory reached 213-223 MiB in two of three full runs
-// against 143-173 at 1 MiB (docs/benchmarks.md), over the 200 MiB the project holds to. Reads go in 256 KiB steps: as fast as 1 MiB, and with several
-// downloads at once ~25 MiB less peak memory (docs/benchmarks.md).
+// Writes go out in batches of up to 1 MiB, one on the thread pool while the next gathers
+// (FileSink): fewer, larger writes; with 256 KiB a 1 GiB PUT was 15-25% slower on the dev VM.
+// 4 MiB made SSE-C PUT faster still under fs.WriteStream, which paused the upload for every write,
+// but raised the server's peak memory to 213-223 MiB in two of three full runs against 143-173
+// (docs/benchmarks.md), over the 200 MiB the project holds to. Reads go in 256 KiB steps: as fast
+// as 1 MiB, and with several downloads at once ~25 MiB less peak memory (docs/benchmarks.md).
 const WRITE_BUFFER = 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
 
@@ -44,15 +46,15 @@ export class FsBlobStore implements BlobStore {
     const handle = await open(tempPath, 'w', 0o600);
     const flush = new ProgressiveFlush(handle);
     let size = 0;
+    const sink = new FileSink(handle, { batchBytes: WRITE_BUFFER, onWritten: (bytes) => flush.wrote(bytes) });
     try {
-      const sink = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: WRITE_BUFFER });
       source.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        flush.wrote(chunk.length);
       });
       await pipeline(source, sink);
       await flush.sync();
     } catch (error) {
+      await sink.settled().catch(() => undefined);
       await flush.settled();
       await handle.close().catch(() => undefined);
       await rm(tempPath, { force: true });
