@@ -2,7 +2,9 @@
 // It answers the SDK's S3 requests just enough: PUT drains the body, GET/HEAD serve `size-<n>` keys.
 // A PUT of a `store-md5-…` or `store-aes-…` key instead does the least a storing server must: the
 // body's MD5 or one AES-256-GCM pass over it, written to a file in the store folder, fsync, answer.
-import { createWriteStream, readFileSync } from 'node:fs';
+// The file is written as Coffer writes blobs (FileSink, ProgressiveFlush), so that this limit
+// shows what the disk allows, not what a naive writer gets from it.
+import { readFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -11,6 +13,8 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { FileSink } from '../src/storage/blob/fs/file-sink.ts';
+import { ProgressiveFlush } from '../src/storage/blob/fs/progressive-flush.ts';
 
 const [certFile, keyFile, storeDir] = process.argv.slice(2);
 if (!certFile || !keyFile) throw new Error('usage: bare-server.ts <cert.pem> <key.pem> [store folder]');
@@ -24,13 +28,13 @@ async function store(req: IncomingMessage, work: 'md5' | 'aes', folder: string):
     const perByte = work === 'aes'
       ? createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12))
       : new Transform({ transform(chunk: Buffer, _encoding, done) { hash.update(chunk); done(null, chunk); } });
-    // Writes coalesced up to 1 MiB while one is in flight, as Coffer's blob writes are.
-    await pipeline(req, perByte, createWriteStream(file, { highWaterMark: 1024 * 1024 }));
-    // fsync works on the file, whichever descriptor asks.
-    const handle = await open(file, 'r');
+    const handle = await open(file, 'w');
+    const flush = new ProgressiveFlush(handle);
     try {
-      await handle.sync();
+      await pipeline(req, perByte, new FileSink(handle, { batchBytes: 1024 * 1024, onWritten: (bytes) => flush.wrote(bytes) }));
+      await flush.sync();
     } finally {
+      await flush.settled();
       await handle.close();
     }
   } finally {
