@@ -124,8 +124,8 @@ export const migrations: readonly string[] = [
   `
   -- Inline bytes move to a table of their own, keyed by rowid, that new rows append to. In the
   -- objects B-tree (clustered on bucket and key) a 4 KiB cell split pages and spilled to overflow
-  -- pages at random places: ~135-140 µs of CPU per 4 KiB insert against ~75 µs split (a node script
-  -- with batches of 5, docs/benchmarks.md). Object rows stay small, so listings read fewer pages.
+  -- pages at random places: ~150 µs of CPU per 4 KiB insert against ~85-92 µs split
+  -- (bench/micro/inline-rows.ts: random keys, batches of 5). Object rows stay small.
   CREATE TABLE inline_blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
   ALTER TABLE objects ADD COLUMN inline_id INTEGER;
   CREATE TEMP TABLE inline_moves AS
