@@ -1,5 +1,6 @@
 // The machine's limits: one core of node:crypto, loopback HTTPS through a bare server, disk with fsync.
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sdk } from './client.ts';
 import { measureCryptoRates } from './crypto-limits.ts';
@@ -47,13 +48,41 @@ export function measureMemoryTouch(figures: Figures, options: BenchOptions): voi
  * Coffer writes a blob (ProgressiveFlush); the file stays for `aws s3 cp`.
  */
 export async function measureDisk(figures: Figures, options: BenchOptions, path: string): Promise<void> {
+  const t0 = now();
+  await writeFlushed(path, options.largeSize);
+  figures.set('limit.disk', {
+    label: 'disk: sequential write, flushed as it goes + fsync, data folder', value: mibps(options.largeSize, now() - t0), unit: 'MiB/s',
+    detail: { bytes: options.largeSize },
+  });
+}
+
+/**
+ * The same bytes as four files written at once, as four uploads write their blobs: how the disk
+ * itself takes parallel writers, the neighbour of the "4 streams vs 1" PUT rows.
+ */
+export async function measureDiskParallel(figures: Figures, options: BenchOptions, dir: string): Promise<void> {
+  const files = 4;
+  const each = Math.ceil(options.largeSize / files);
+  const paths = Array.from({ length: files }, (_, i) => join(dir, `disk-parallel-${i}.bin`));
+  const t0 = now();
+  try {
+    await Promise.all(paths.map((path) => writeFlushed(path, each)));
+  } finally {
+    await Promise.all(paths.map((path) => rm(path, { force: true })));
+  }
+  figures.set('limit.disk.4', {
+    label: `disk: ${files} files written at once, flushed as they go + fsync, data folder`, value: mibps(each * files, now() - t0), unit: 'MiB/s',
+    detail: { bytes: each * files, files },
+  });
+}
+
+async function writeFlushed(path: string, size: number): Promise<void> {
   const block = patternBlock();
   const handle = await open(path, 'w');
   const flush = new ProgressiveFlush(handle);
-  const t0 = now();
   try {
-    for (let written = 0; written < options.largeSize; written += block.length) {
-      const n = Math.min(block.length, options.largeSize - written);
+    for (let written = 0; written < size; written += block.length) {
+      const n = Math.min(block.length, size - written);
       await handle.write(block, 0, n);
       flush.wrote(n);
     }
@@ -62,10 +91,6 @@ export async function measureDisk(figures: Figures, options: BenchOptions, path:
     await flush.settled();
     await handle.close();
   }
-  figures.set('limit.disk', {
-    label: 'disk: sequential write, flushed as it goes + fsync, data folder', value: mibps(options.largeSize, now() - t0), unit: 'MiB/s',
-    detail: { bytes: options.largeSize },
-  });
 }
 
 /** The bare HTTPS server, measured with the very client code used for Coffer and the peer. */

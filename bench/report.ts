@@ -75,7 +75,7 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
   };
 
   section = 'machine limits';
-  for (const id of ['limit.aes', 'limit.md5', 'limit.sha256', 'limit.memory.fresh', 'limit.memory.touched', 'limit.disk', 'limit.bare.put', 'limit.bare.get',
+  for (const id of ['limit.aes', 'limit.md5', 'limit.sha256', 'limit.memory.fresh', 'limit.memory.touched', 'limit.disk', 'limit.disk.4', 'limit.bare.put', 'limit.bare.get',
     'limit.bare.store.md5', 'limit.bare.store.aes', 'limit.adj.put.plain', 'limit.adj.put.sse', 'limit.adj.get.sse', 'limit.bare.small.put.16', 'limit.bare.small.get.16', 'limit.bare.small.head.16', 'limit.sdk.small.get.16']) {
     row(figures.get(id)?.label ?? id, undefined, id);
   }
@@ -101,6 +101,8 @@ export function buildRows(figures: Figures, peerName: string): { rows: Row[]; re
       row(`${op.toUpperCase()} ${mode === 'sse' ? 'SSE-C' : 'plain'}, 4 streams vs 1`, L(op, mode, 4), L(op, mode, 1), { op: '>', value: 1 }, '(1 stream)');
     }
   }
+  // What the disk alone gives four writers against one: the bound of the PUT rows above.
+  row('disk alone, 4 files at once vs 1', 'limit.disk.4', 'limit.disk', undefined, '(1 file)');
   row(figures.get('coffer.multipart.put')?.label.replace(/^Coffer /, '') ?? 'multipart upload', 'coffer.multipart.put', 'limit.adj.put.plain');
   row('aws s3 cp upload', 'coffer.awscli.put', L('put', 'plain', 1), undefined, '(SDK PUT, 1 stream)');
   row('aws s3 cp download', 'coffer.awscli.get', L('get', 'plain', 1), undefined, '(SDK GET, 1 stream)');

@@ -5,7 +5,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { newSseKey, sdk } from './client.ts';
 import { Figures, now } from './figures.ts';
 import { runLarge } from './large.ts';
-import { measureBare, measureCrypto, measureDisk, measureMemoryTouch } from './limits.ts';
+import { measureBare, measureCrypto, measureDisk, measureDiskParallel, measureMemoryTouch } from './limits.ts';
 import { fillListingBucket, runListing } from './listing.ts';
 import { contention, cpuSnapshot, describeMachine, loadAverage, otherCpuShare, type Machine } from './machine.ts';
 import { describeSize, parseOptions } from './options.ts';
@@ -64,11 +64,12 @@ async function measure(figures: Figures): Promise<void> {
   const [bare, coffer, peer] = await Promise.all([
     start(startBare(cert, join(runDir, 'bare-store'))), start(startCoffer(runDir)), options.withPeer ? start(startPeer(runDir, cert)) : undefined,
   ]);
-  log('limits.crypto+disk', `limits: one core of node:crypto, memory first touch, disk write of ${size} with fsync`);
+  log('limits.crypto+disk', `limits: one core of node:crypto, memory first touch, disk write of ${size} with fsync, one file and four at once`);
   measureCrypto(figures, options);
   measureMemoryTouch(figures, options);
   const sourceFile = join(runDir, 'large.bin');
   await measureDisk(figures, options, sourceFile);
+  await measureDiskParallel(figures, options, runDir);
   log('limits.bare', `limits: bare node:https server, ${size} up and down, 4 KiB requests`);
   await measureBare(figures, options, bare);
   await stop(bare);
