@@ -1,23 +1,15 @@
 // ListObjects (v1) and ListObjectsV2, served from the metadata index.
 import type { S3Context } from '../context.ts';
 import type { ListPage } from '../../domain/listing.ts';
-import { quoteEtag } from '../object-headers.ts';
 import { xmlResponse, type S3Response } from '../response.ts';
-import { renderXmlDocument, type XmlNode } from '../xml/writer.ts';
+import { renderXmlDocument, type XmlFragment } from '../xml/writer.ts';
+import { renderContents } from './listing-contents.ts';
 import { decodeToken, encodeToken } from './list-params.ts';
 import { markerListingResult, nextMarker, openObjectListing } from './object-listing.ts';
 import { ownerOf } from './owner.ts';
 
-function contentsOf(ctx: S3Context, page: ListPage, encode: (t: string) => string, withOwner: boolean): XmlNode[] {
-  return page.contents.map((o) => ({
-    Key: encode(o.key),
-    LastModified: o.lastModified.toISOString(),
-    ETag: quoteEtag(o.etag),
-    ChecksumAlgorithm: o.checksumAlgorithm,
-    Size: o.size,
-    StorageClass: 'STANDARD',
-    Owner: withOwner ? ownerOf(ctx.principal) : undefined,
-  }));
+function contentsOf(ctx: S3Context, page: ListPage, encode: (t: string) => string, withOwner: boolean): XmlFragment {
+  return renderContents(page.contents, encode, withOwner ? ownerOf(ctx.principal) : undefined);
 }
 
 export async function listObjectsV2(ctx: S3Context): Promise<S3Response> {

@@ -21,16 +21,31 @@ export function escapeXml(text: string): string {
   });
 }
 
+/**
+ * Elements already rendered (escaped by whoever built them), inserted as they are, without an
+ * element of their own around them: a listing page renders its 1000 Contents straight to one
+ * string, ~2-4x cheaper than a tree of nodes walked by name.
+ */
+export class XmlFragment {
+  readonly xml: string;
+
+  constructor(xml: string) {
+    this.xml = xml;
+  }
+}
+
 /** A node of the response tree: an element name with text, children, or nothing. */
-export type XmlValue = string | number | boolean | undefined | null | XmlNode | XmlValue[];
+export type XmlValue = string | number | boolean | undefined | null | XmlFragment | XmlNode | XmlValue[];
 export interface XmlNode {
   [name: string]: XmlValue;
 }
 
 // Built by string concatenation (V8 joins the pieces once, when the document is used) and walked
 // with for-in: arrays of pieces and Object.entries made a 1000-key listing page cost ~4 ms.
-function renderValue(name: string, value: XmlValue): string {
+/** One element as XML text (a run of them for an array; nothing for an absent value). */
+export function renderValue(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return '';
+  if (value instanceof XmlFragment) return value.xml;
   if (Array.isArray(value)) {
     let xml = '';
     for (const item of value) xml += renderValue(name, item);
